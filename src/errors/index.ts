@@ -1,1 +1,2 @@
 export { BaseError, type BaseErrorOptions } from "./base.ts";
+export { RouteNotFoundError } from "./http.ts";

@@ -8,8 +8,14 @@ describe("worker entry", () => {
     expect(await res.json()).toEqual({ status: "ok" });
   });
 
-  it("answers 404 for unknown paths", async () => {
-    const res = await exports.default.fetch("http://edge.test/nope");
+  it("answers unknown paths with a 404 problem+json naming the path", async () => {
+    const res = await exports.default.fetch("http://edge.test/v1/nope");
     expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(await res.json()).toMatchObject({
+      status: 404,
+      code: "route_not_found",
+      detail: expect.stringContaining("/v1/nope"),
+    });
   });
 });

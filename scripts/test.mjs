@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+// `npm test`: every gate the project has, in order, then one plain summary line CI can read.
+// Steps keep running after a failure so one run reports everything that is wrong.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+const reportDir = join(".tmp", "test-reports");
+rmSync(reportDir, { recursive: true, force: true });
+mkdirSync(reportDir, { recursive: true });
+
+const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+
+/** A gate either passes or fails as a whole; a suite reports its own test counts. */
+const steps = [
+  { name: "codegen drift", cmd: ["node", "scripts/codegen.mjs", "--check"] },
+  { name: "worker types", cmd: ["npx", "wrangler", "types", "--check", "--strict-vars=false"] },
+  { name: "typecheck src", cmd: ["npx", "tsc", "-p", "tsconfig.json"] },
+  { name: "typecheck node", cmd: ["npx", "tsc", "-p", "tsconfig.node.json"] },
+  { name: "typecheck tests", cmd: ["npx", "tsc", "-p", "test/tsconfig.json"] },
+  { name: "lint", cmd: ["npx", "biome", "check", "."] },
+  { name: "unit tests (node)", suite: "unit", cmd: vitest("vitest.config.ts", "unit") },
+  { name: "worker tests (workerd)", suite: "workers", cmd: vitest("vitest.workers.config.ts", "workers") },
+];
+
+function vitest(config, report) {
+  return [
+    "npx",
+    "vitest",
+    "run",
+    "--config",
+    config,
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${join(reportDir, `${report}.json`)}`,
+  ];
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const rows = [];
+for (const step of steps) {
+  const started = Date.now();
+  console.log(`\n▶ ${step.name}: ${step.cmd.join(" ")}`);
+  const [command, ...args] = step.cmd;
+  const run = spawnSync(command, args, { stdio: "inherit", env: quietEnv });
+  const ok = run.status === 0;
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  let counts = "";
+  if (step.suite) {
+    const summary = readSuiteReport(step.suite);
+    if (summary) {
+      totals.passed += summary.passed;
+      totals.failed += summary.failed;
+      totals.skipped += summary.skipped;
+      counts = `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`;
+      // A suite that crashed before reporting failures still fails the run.
+      if (!ok && summary.failed === 0) totals.failed += 1;
+    } else {
+      totals.failed += 1;
+      counts = "no report (suite crashed)";
+    }
+  } else if (!ok) {
+    totals.failed += 1;
+  }
+  rows.push({ step: step.name, result: ok ? "ok" : "FAILED", seconds, counts });
+}
+
+function readSuiteReport(suite) {
+  try {
+    const report = JSON.parse(readFileSync(join(reportDir, `${suite}.json`), "utf8"));
+    return {
+      passed: report.numPassedTests ?? 0,
+      failed: report.numFailedTests ?? 0,
+      skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+console.log("\nSummary");
+for (const row of rows) {
+  console.log(`  ${row.result.padEnd(6)} ${row.step.padEnd(24)} ${row.seconds.padStart(6)} s  ${row.counts}`);
+}
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(rows.every((row) => row.result === "ok") && totals.failed === 0 ? 0 : 1);

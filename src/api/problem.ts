@@ -1,0 +1,63 @@
+/**
+ * @module The one place where errors become HTTP answers: RFC 9457 `application/problem+json`.
+ * Every error code the edge can raise on purpose is listed in `statusByCode`; anything else is a
+ * 500 whose internals never reach the client.
+ */
+import { BaseError } from "../errors/base.ts";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+const PROBLEM_TYPE_BASE = "https://finality-edge.dev/problems/";
+
+/** Stable error code → HTTP status. Codes not listed here are treated as internal errors. */
+export const statusByCode: Readonly<Record<string, number>> = {
+  route_not_found: 404,
+  // Malformed input that reaches the crypto core (lengths, encodings, heights) is the caller's fault.
+  invalid_length: 400,
+  invalid_hex: 400,
+  invalid_base64: 400,
+  invalid_height: 400,
+  invalid_scalar: 400,
+  invalid_point: 400,
+  invalid_context: 400,
+  merkle_proof_invalid: 400,
+};
+
+export type Problem = {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  field?: string;
+};
+
+/** Builds the problem body and status for any thrown value. */
+export function toProblem(error: unknown): Problem {
+  if (error instanceof BaseError) {
+    const status = statusByCode[error.code];
+    if (status !== undefined) {
+      return {
+        type: `${PROBLEM_TYPE_BASE}${error.code}`,
+        title: error.shortMessage,
+        status,
+        code: error.code,
+        ...(error.details ? { detail: error.details } : {}),
+        ...(error.field ? { field: error.field } : {}),
+      };
+    }
+  }
+  return {
+    type: `${PROBLEM_TYPE_BASE}internal_error`,
+    title: "Internal error",
+    status: 500,
+    code: "internal_error",
+  };
+}
+
+export function problemResponse(error: unknown, headers: Record<string, string> = {}): Response {
+  const problem = toProblem(error);
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store", ...headers },
+  });
+}
