@@ -19,6 +19,7 @@ const steps = [
   { name: "typecheck node", cmd: ["npx", "tsc", "-p", "tsconfig.node.json"] },
   { name: "typecheck tests", cmd: ["npx", "tsc", "-p", "test/tsconfig.json"] },
   { name: "lint", cmd: ["npx", "biome", "check", "."] },
+  { name: "bundle (dry-run)", cmd: ["node", "scripts/bundle-check.mjs"] },
   { name: "unit tests (node)", suite: "unit", cmd: vitest("vitest.config.ts", "unit") },
   { name: "worker tests (workerd)", suite: "workers", cmd: vitest("vitest.workers.config.ts", "workers") },
 ];
