@@ -18,3 +18,10 @@ console.log(`crypto core on Node ${process.version}`);
 console.log(line(header));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const row of rows) console.log(line(row));
+
+// Ratios from this one run: absolute figures move with the machine, ratios much less.
+const rate = (name: string) => results.find((r) => r.name === name)?.opsPerSec ?? Number.NaN;
+const ratio = (a: string, b: string) => `${a} / ${b} = ${(rate(a) / rate(b)).toFixed(2)}×`;
+console.log("");
+console.log(ratio("verifyMerkleProof", "eotsVerify"));
+console.log(ratio("eotsVerify", "bip340Verify"));
