@@ -3,7 +3,12 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "devnet/**/*.test.ts", "test/unit/**/*.test.ts", "test/devnet/**/*.test.ts"],
+    include: [
+      "src/**/*.test.ts",
+      "devnet/**/*.test.ts",
+      "test/unit/**/*.test.ts",
+      "test/devnet/**/*.test.ts",
+    ],
     environment: "node",
     testTimeout: 60_000,
   },

@@ -3,7 +3,7 @@
 // (babylon-proto-ts) ship ESM with extensionless imports that Node's own resolver refuses.
 // Usage: node scripts/run-ts.mjs <entry.ts> [args…]
 import { spawn } from "node:child_process";
-import { basename, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { build } from "esbuild";
 
 const [entry, ...args] = process.argv.slice(2);
