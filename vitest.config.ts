@@ -11,5 +11,8 @@ export default defineConfig({
     ],
     environment: "node",
     testTimeout: 60_000,
+    // babylon-proto-ts ships ESM with extensionless relative imports, which Node's resolver refuses:
+    // let Vite resolve and transform it instead of importing it natively.
+    server: { deps: { inline: [/@babylonlabs-io\/babylon-proto-ts/] } },
   },
 });
