@@ -296,16 +296,14 @@ function parseBtc(c: Checker, raw: unknown, genesisMs: number): DevnetGenesis["b
   return { baseHeight, baseTime, k, w };
 }
 
-function parseConsumer(
-  c: Checker,
-  raw: unknown,
-  path: string,
-  context: {
-    accountNames: ReadonlySet<string>;
-    btc: DevnetGenesis["btc"];
-    btcstaking: DevnetGenesis["btcstaking"];
-  },
-): GenesisConsumer {
+/** What a consumer's fields are checked against: the genesis account names and the BTC and staking params. */
+type ConsumerContext = {
+  accountNames: ReadonlySet<string>;
+  btc: DevnetGenesis["btc"];
+  btcstaking: DevnetGenesis["btcstaking"];
+};
+
+function parseConsumer(c: Checker, raw: unknown, path: string, context: ConsumerContext): GenesisConsumer {
   const o = c.object(raw, path, ["bsnId", "contract", "finalityProviders"]);
   const bsnId = c.string(o?.bsnId, `${path}.bsnId`);
   // The contract's own bsn_id rules (contract.md §3).
@@ -376,11 +374,7 @@ function parseFinalityProvider(
   c: Checker,
   raw: unknown,
   path: string,
-  context: {
-    accountNames: ReadonlySet<string>;
-    btc: DevnetGenesis["btc"];
-    btcstaking: DevnetGenesis["btcstaking"];
-  },
+  context: ConsumerContext,
 ): GenesisFinalityProvider {
   const o = c.object(raw, path, ["account", "btcSecretKeyHex", "moniker", "commission", "delegations"]);
   const account = c.string(o?.account, `${path}.account`);
@@ -415,7 +409,7 @@ function parseDelegation(
   c: Checker,
   raw: unknown,
   path: string,
-  context: { btc: DevnetGenesis["btc"]; btcstaking: DevnetGenesis["btcstaking"] },
+  context: Pick<ConsumerContext, "btc" | "btcstaking">,
 ): GenesisDelegation {
   const o = c.object(raw, path, [
     "totalSat",

@@ -3,7 +3,13 @@
  * (auth, bank, the Babylon modules and wasm with one finality contract per genesis consumer).
  * Used by the tests and by `main.ts` (`npm run devnet:babylon`). Devnet only.
  */
-import { type ChainCore, type DevnetAccount, deriveAccounts, startChainCore } from "./chain/start.ts";
+import {
+  type ChainCore,
+  type ChainServiceOptions,
+  type DevnetAccount,
+  deriveAccounts,
+  startChainCore,
+} from "./chain/start.ts";
 import type { ChainTiming, DevnetGenesis } from "./genesis.ts";
 import { DEFAULT_CHAIN_TIMING, loadGenesis } from "./genesis-load.ts";
 import { createBabylonModules } from "./modules/babylon/index.ts";
@@ -11,21 +17,11 @@ import { createWasmModule } from "./modules/wasm/index.ts";
 
 export type { DevnetAccount } from "./chain/start.ts";
 
-export type StartBabylonChainOptions = {
+export type StartBabylonChainOptions = ChainServiceOptions & {
   /** Default: `loadGenesis()` (the bundled genesis, or `BABYLON_GENESIS`). */
   genesis?: DevnetGenesis;
   /** Overrides of the default timing (1 s blocks, 10 s BTC blocks, 10-block epochs, finality 5 blocks later). */
   timing?: Partial<ChainTiming>;
-  /** RPC port; 0 picks a free one. Default 26657. */
-  port?: number;
-  /** RPC host. Default 127.0.0.1. */
-  host?: string;
-  /** Snapshot directory: the chain resumes from it and saves to it; nothing is written without one. */
-  dataDir?: string;
-  /** Snapshot every this many blocks (and always on stop). Default: about every 5 s of blocks. */
-  snapshotEveryBlocks?: number;
-  /** Diagnostics (module errors, snapshot failures). Default: stderr. */
-  log?: (line: string) => void;
 };
 
 export type BabylonChain = {
@@ -49,8 +45,9 @@ export type BabylonChain = {
 };
 
 export async function startBabylonChain(options: StartBabylonChainOptions = {}): Promise<BabylonChain> {
-  const genesis = options.genesis ?? loadGenesis();
-  const timing: ChainTiming = { ...DEFAULT_CHAIN_TIMING, ...options.timing };
+  const { genesis: givenGenesis, timing: timingOverrides, ...service } = options;
+  const genesis = givenGenesis ?? loadGenesis();
+  const timing: ChainTiming = { ...DEFAULT_CHAIN_TIMING, ...timingOverrides };
   const accounts = await deriveAccounts(genesis);
   const byName = new Map(accounts.map((account) => [account.name, account.address]));
   const addressOf = (name: string): string => {
@@ -61,18 +58,12 @@ export async function startBabylonChain(options: StartBabylonChainOptions = {}):
   const babylon = createBabylonModules({ genesis, timing, addressOf });
   const wasm = createWasmModule({ genesis, host: babylon.host, addressOf });
   const core = await startChainCore({
+    ...service,
     genesis,
     blockMs: timing.blockMs,
     accounts,
     modules: [...babylon.modules, wasm.module],
     genesisSteps: [(ctx) => babylon.initGenesis(ctx), (ctx) => wasm.initGenesis(ctx)],
-    ...(options.port !== undefined ? { port: options.port } : {}),
-    ...(options.host !== undefined ? { host: options.host } : {}),
-    ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
-    ...(options.snapshotEveryBlocks !== undefined
-      ? { snapshotEveryBlocks: options.snapshotEveryBlocks }
-      : {}),
-    ...(options.log !== undefined ? { log: options.log } : {}),
   });
   return {
     rpcUrl: core.rpcUrl,

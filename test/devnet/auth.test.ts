@@ -2,11 +2,10 @@
 // replays, forged signatures, wrong chain id, low fees, insufficient funds, out of gas. A CheckTx
 // failure changes nothing; a DeliverTx failure still charges the fee and bumps the sequence.
 import { toBech32 } from "@cosmjs/encoding";
-import { DirectSecp256k1HdWallet, Registry } from "@cosmjs/proto-signing";
+import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import {
   BroadcastTxError,
   calculateFee,
-  defaultRegistryTypes,
   GasPrice,
   SigningStargateClient,
   type StdFee,
@@ -14,32 +13,16 @@ import {
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ChainCore,
-  type DevnetAccount,
-  deriveAccounts,
-  startChainCore,
-} from "../../devnet/babylon/chain/start.ts";
-import { counterModule, MSG_INCREMENT, MsgIncrementType, TEST_CHAIN_ID, testGenesis } from "./support.ts";
+import type { ChainCore, DevnetAccount } from "../../devnet/babylon/chain/start.ts";
+import { MSG_INCREMENT, counterRegistry as registry, startCounterChain, TEST_CHAIN_ID } from "./support.ts";
 
 let chain: ChainCore;
 let accounts: DevnetAccount[];
 const gasPrice = GasPrice.fromString("0.002ubbn");
 const fee: StdFee = calculateFee(200_000, gasPrice); // 400ubbn
-const registry = new Registry([...defaultRegistryTypes, [MSG_INCREMENT, MsgIncrementType]]);
 
 beforeAll(async () => {
-  const genesis = await testGenesis(3);
-  accounts = await deriveAccounts(genesis);
-  chain = await startChainCore({
-    genesis,
-    blockMs: 100,
-    accounts,
-    modules: [counterModule],
-    genesisSteps: [],
-    port: 0,
-    log: () => {},
-  });
+  ({ chain, accounts } = await startCounterChain(3));
 });
 afterAll(async () => {
   await chain?.stop();

@@ -3,10 +3,9 @@
 import { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
 import { sha256 } from "@cosmjs/crypto";
 import { toBech32, toHex } from "@cosmjs/encoding";
-import { DirectSecp256k1HdWallet, Registry } from "@cosmjs/proto-signing";
+import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
 import {
   calculateFee,
-  defaultRegistryTypes,
   GasPrice,
   QueryClient,
   SigningStargateClient,
@@ -17,43 +16,32 @@ import { Comet38Client, connectComet } from "@cosmjs/tendermint-rpc";
 import { QueryBalanceRequest, QueryBalanceResponse } from "cosmjs-types/cosmos/bank/v1beta1/query";
 import { TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ChainCore, deriveAccounts, startChainCore } from "../../devnet/babylon/chain/start.ts";
-import type { DevnetGenesis } from "../../devnet/babylon/genesis.ts";
+import type { ChainCore, DevnetAccount } from "../../devnet/babylon/chain/start.ts";
 import {
-  counterModule,
   decodeCounter,
   MSG_INCREMENT,
-  MsgIncrementType,
   QUERY_COUNTER,
+  counterRegistry as registry,
   rpc,
+  startCounterChain,
   TEST_CHAIN_ID,
-  testGenesis,
 } from "./support.ts";
 
 let chain: ChainCore;
-let genesis: DevnetGenesis;
-let accounts: Awaited<ReturnType<typeof deriveAccounts>>;
+let accounts: DevnetAccount[];
 const gasPrice = GasPrice.fromString("0.002ubbn");
-const registry = new Registry([...defaultRegistryTypes, [MSG_INCREMENT, MsgIncrementType]]);
+
+/** What the ante handler emits for a tx before its messages run: the fee transfer, then `tx` events. */
+const ANTE_EVENTS = ["coin_spent", "coin_received", "transfer", "message", "tx", "tx", "tx"];
 
 beforeAll(async () => {
-  genesis = await testGenesis(3);
-  accounts = await deriveAccounts(genesis);
-  chain = await startChainCore({
-    genesis,
-    blockMs: 100,
-    accounts,
-    modules: [counterModule],
-    genesisSteps: [],
-    port: 0,
-    log: () => {},
-  });
+  ({ chain, accounts } = await startCounterChain(3));
 });
 afterAll(async () => {
   await chain?.stop();
 });
 
-const account = (i: number) => accounts[i] as (typeof accounts)[number];
+const account = (i: number) => accounts[i] as DevnetAccount;
 
 async function signer(i: number) {
   const wallet = await DirectSecp256k1HdWallet.fromMnemonic(account(i).mnemonic, { prefix: "bbn" });
@@ -126,20 +114,7 @@ describe("transactions", () => {
     expect(found?.height).toBe(result.height);
     expect(found?.hash).toBe(result.transactionHash);
     const types = found?.events.map((e) => e.type);
-    expect(types).toEqual([
-      "coin_spent",
-      "coin_received",
-      "transfer",
-      "message",
-      "tx",
-      "tx",
-      "tx",
-      "message",
-      "coin_spent",
-      "coin_received",
-      "transfer",
-      "message",
-    ]);
+    expect(types).toEqual([...ANTE_EVENTS, "message", "coin_spent", "coin_received", "transfer", "message"]);
     const action = found?.events[7]?.attributes;
     expect(action).toEqual([
       { key: "action", value: "/cosmos.bank.v1beta1.MsgSend" },
@@ -206,15 +181,7 @@ describe("transactions", () => {
     );
     expect(failed.code).toBe(7);
     expect(failed.rawLog).toBe("failed to execute message; message index: 0: forced failure: counter failed");
-    expect(failed.events.map((e) => e.type)).toEqual([
-      "coin_spent",
-      "coin_received",
-      "transfer",
-      "message",
-      "tx",
-      "tx",
-      "tx",
-    ]);
+    expect(failed.events.map((e) => e.type)).toEqual(ANTE_EVENTS);
     expect(await query()).toBe(start + 5);
     const balanceAfter = BigInt((await client.getBalance(address, "ubbn")).amount);
     expect(balanceBefore - balanceAfter).toBe(400n);

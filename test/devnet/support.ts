@@ -4,10 +4,17 @@
  * and raw JSON-RPC helpers.
  */
 import type { GeneratedType } from "@cosmjs/proto-signing";
-import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { DirectSecp256k1HdWallet, Registry } from "@cosmjs/proto-signing";
+import { defaultRegistryTypes } from "@cosmjs/stargate";
 import { BinaryReader, BinaryWriter } from "cosmjs-types/binary";
 import type { ChainModule, TxContext } from "../../devnet/babylon/chain/module.ts";
 import { TxFailure } from "../../devnet/babylon/chain/module.ts";
+import {
+  type ChainCore,
+  type DevnetAccount,
+  deriveAccounts,
+  startChainCore,
+} from "../../devnet/babylon/chain/start.ts";
 import type { DevnetGenesis } from "../../devnet/babylon/genesis.ts";
 
 export const TEST_CHAIN_ID = "bbn-devnet-test-1";
@@ -91,6 +98,27 @@ export const counterModule: ChainModule = {
     ctx.store.set("counter/blocks", (ctx.store.get<number>("counter/blocks") ?? 0) + 1);
   },
 };
+
+/** The SDK's message types plus `MsgIncrement`, for signing clients of the counter chain. */
+export const counterRegistry = new Registry([...defaultRegistryTypes, [MSG_INCREMENT, MsgIncrementType]]);
+
+/** The chain core with the counter module only, over `testGenesis(count)`: 100 ms blocks, a free port, quiet. */
+export async function startCounterChain(
+  count = 3,
+): Promise<{ chain: ChainCore; genesis: DevnetGenesis; accounts: DevnetAccount[] }> {
+  const genesis = await testGenesis(count);
+  const accounts = await deriveAccounts(genesis);
+  const chain = await startChainCore({
+    genesis,
+    blockMs: 100,
+    accounts,
+    modules: [counterModule],
+    genesisSteps: [],
+    port: 0,
+    log: () => {},
+  });
+  return { chain, genesis, accounts };
+}
 
 export const decodeCounter = (value: Uint8Array): number => {
   const reader = new BinaryReader(value);

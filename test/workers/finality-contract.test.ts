@@ -196,10 +196,10 @@ describe("failures reject", () => {
     ]);
   });
 
-  it("a contract error (non-zero ABCI code) rejects with wasmd's log text", async () => {
+  it("a contract error (non-zero ABCI code) rejects with the node's log text", async () => {
     const { client } = scopedClient();
     await expect(client.firstPubRandCommit({ btcPkHex: "abc" })).rejects.toThrow(
-      "Query failed with (9): Odd number of digits: query wasm contract failed",
+      "Query failed with (6): Odd number of digits: query wasm contract failed: unknown request",
     );
   });
 

@@ -7,6 +7,7 @@
 import { TxMsgData } from "cosmjs-types/cosmos/base/abci/v1beta1/abci";
 import { SimulateRequest, SimulateResponse } from "cosmjs-types/cosmos/tx/v1beta1/service";
 import { Any } from "cosmjs-types/google/protobuf/any";
+import { utf8ToBytes } from "../../../src/crypto/index.ts";
 import { CacheStore, type JsonValue, type KVStore, MemoryStore } from "../store/kv-store.ts";
 import {
   Auth,
@@ -17,7 +18,7 @@ import {
   FEE_COLLECTOR,
   feeCollectorAddress,
 } from "./auth-bank.ts";
-import { sha256, type Timestamp, utf8 } from "./encoding.ts";
+import { sha256, type Timestamp } from "./encoding.ts";
 import { asTxFailure, OutOfGasError, SdkErrors, sdkError } from "./errors.ts";
 import { GasKVStore, GasMeter } from "./gas.ts";
 import {
@@ -129,7 +130,8 @@ class HistoricalView implements KVStore {
   }
 }
 
-const canonical = (entries: Array<[string, JsonValue | null]>): Uint8Array => utf8(JSON.stringify(entries));
+const canonical = (entries: Array<[string, JsonValue | null]>): Uint8Array =>
+  utf8ToBytes(JSON.stringify(entries));
 
 /** `sdk.GetModuleNameFromTypeURL`: the second dot-separated part (`/cosmos.bank.v1beta1.MsgSend` → `bank`). */
 const moduleNameFromTypeUrl = (typeUrl: string): string => typeUrl.split(".")[1] ?? "";
@@ -235,25 +237,10 @@ export class ChainApp {
 
   /** CheckTx: decode and ante against the check state (messages do not run). */
   checkTx(bytes: Uint8Array, hashHex: string, keep = true): TxResult {
-    let tx: DecodedTx;
-    try {
-      tx = this.#decode(bytes);
-    } catch (error) {
-      return failureResult(asTxFailure(error), 0, 0, []);
-    }
-    const meter = new GasMeter(tx.gasLimit);
-    const overlay = new CacheStore(this.#checkState);
-    const events: AbciEvent[] = [];
-    try {
-      runAnte(
-        tx,
-        this.#anteEnv("check", this.lastHeight, new GasKVStore(overlay, meter), meter, events, false),
-      );
-    } catch (error) {
-      return failureResult(this.#txFailure(error, tx.gasLimit, meter), tx.gasLimit, meter.consumed, []);
-    }
+    const ante = this.#decodeAndAnte(bytes, "check", this.lastHeight, this.#checkState, false);
+    if ("failed" in ante) return ante.failed;
     if (keep) {
-      overlay.commit();
+      ante.overlay.commit();
       this.#verified.add(hashHex);
     }
     return {
@@ -261,10 +248,45 @@ export class ChainApp {
       codespace: "",
       log: "",
       data: new Uint8Array(),
-      gasWanted: tx.gasLimit,
-      gasUsed: meter.consumed,
-      events,
+      gasWanted: ante.tx.gasLimit,
+      gasUsed: ante.meter.consumed,
+      events: ante.events,
     };
+  }
+
+  /**
+   * Decode and ante of a tx in an overlay of `parent` (not committed). A failure comes back as the
+   * tx's result: a decode failure charges no gas, an ante failure its gas so far and no events.
+   */
+  #decodeAndAnte(
+    bytes: Uint8Array,
+    mode: ExecMode,
+    height: number,
+    parent: KVStore,
+    verified: boolean,
+  ):
+    | { failed: TxResult }
+    | { tx: DecodedTx; signer: string; meter: GasMeter; overlay: CacheStore; events: AbciEvent[] } {
+    let tx: DecodedTx;
+    try {
+      tx = this.#decode(bytes);
+    } catch (error) {
+      return { failed: failureResult(asTxFailure(error), 0, 0, []) };
+    }
+    const meter = new GasMeter(tx.gasLimit);
+    const overlay = new CacheStore(parent);
+    const events: AbciEvent[] = [];
+    try {
+      const signer = runAnte(
+        tx,
+        this.#anteEnv(mode, height, new GasKVStore(overlay, meter), meter, events, verified),
+      );
+      return { tx, signer, meter, overlay, events };
+    } catch (error) {
+      return {
+        failed: failureResult(this.#txFailure(error, tx.gasLimit, meter), tx.gasLimit, meter.consumed, []),
+      };
+    }
   }
 
   #anteEnv(
@@ -475,32 +497,10 @@ export class ChainApp {
     blockState: KVStore,
     block: { height: number; time: Timestamp },
   ): TxResult {
-    let tx: DecodedTx;
-    try {
-      tx = this.#decode(bytes);
-    } catch (error) {
-      return failureResult(asTxFailure(error), 0, 0, []);
-    }
-    const meter = new GasMeter(tx.gasLimit);
-    const anteOverlay = new CacheStore(blockState);
-    const anteEvents: AbciEvent[] = [];
-    let signer: string;
-    try {
-      signer = runAnte(
-        tx,
-        this.#anteEnv(
-          "deliver",
-          block.height,
-          new GasKVStore(anteOverlay, meter),
-          meter,
-          anteEvents,
-          this.#verified.has(hash),
-        ),
-      );
-    } catch (error) {
-      return failureResult(this.#txFailure(error, tx.gasLimit, meter), tx.gasLimit, meter.consumed, []);
-    }
-    anteOverlay.commit();
+    const ante = this.#decodeAndAnte(bytes, "deliver", block.height, blockState, this.#verified.has(hash));
+    if ("failed" in ante) return ante.failed;
+    const { tx, signer, meter, events: anteEvents } = ante;
+    ante.overlay.commit();
     try {
       const result = this.#runMessages(tx, signer, blockState, meter, block);
       result.overlay.commit();
@@ -543,7 +543,7 @@ export class ChainApp {
       if (parts.length === 0 || path === "")
         return queryFailure(sdkError(SdkErrors.UnknownRequest, "no query path provided"), 0);
       if (parts[0] === "app" && parts[1] === "version") {
-        return { code: 0, codespace: "", log: "", value: utf8(VERSION), height: this.lastHeight };
+        return { code: 0, codespace: "", log: "", value: utf8ToBytes(VERSION), height: this.lastHeight };
       }
       return queryFailure(sdkError(SdkErrors.UnknownRequest, "unknown query path"), 0);
     }

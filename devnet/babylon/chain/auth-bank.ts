@@ -28,8 +28,9 @@ import {
 import { MsgSend, MsgSendResponse } from "cosmjs-types/cosmos/bank/v1beta1/tx";
 import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { Any } from "cosmjs-types/google/protobuf/any";
+import { base64ToBytes, utf8ToBytes } from "../../../src/crypto/index.ts";
 import type { KVStore } from "../store/kv-store.ts";
-import { fromBase64, sha256, utf8 } from "./encoding.ts";
+import { sha256 } from "./encoding.ts";
 import { SdkErrors, sdkError } from "./errors.ts";
 import type { AbciEvent, ChainModule, QueryHandler, TxContext, TxFailure } from "./module.ts";
 
@@ -57,7 +58,7 @@ export const addressFromPubkey = (compressed: Uint8Array): string =>
 
 /** `authtypes.NewModuleAddress(name)`: the first 20 bytes of sha256(name). */
 export const moduleAddress = (name: string): string =>
-  toBech32(BECH32_PREFIX, sha256(utf8(name)).slice(0, 20));
+  toBech32(BECH32_PREFIX, sha256(utf8ToBytes(name)).slice(0, 20));
 
 export const feeCollectorAddress = moduleAddress(FEE_COLLECTOR);
 
@@ -197,7 +198,7 @@ function baseAccount(address: string, account: AccountRecord): BaseAccount {
       ? {
           pubKey: Any.fromPartial({
             typeUrl: SECP256K1_PUBKEY_TYPE,
-            value: PubKey.encode({ key: fromBase64(account.pk) }).finish(),
+            value: PubKey.encode({ key: base64ToBytes(account.pk) }).finish(),
           }),
         }
       : {}),
@@ -237,19 +238,29 @@ function requireDenom(denom: string): void {
 
 const pageOf = (total: number) => ({ nextKey: new Uint8Array(), total: BigInt(total) });
 
+/** The account of a query's address (checked first), or gRPC NotFound. */
+function requiredAccount(store: KVStore, address: string): AccountRecord {
+  requireAddress(address);
+  const account = Auth.get(store, address);
+  if (!account) throw grpcError("NotFound", `account ${address} not found`);
+  return account;
+}
+
+/** An address's balances as the bank queries list them. Nothing is locked here: all of it is spendable. */
+function balancesOf(store: KVStore, address: string): Array<{ denom: string; amount: string }> {
+  requireAddress(address);
+  return Bank.balances(store, address).map((c) => ({ denom: c.denom, amount: c.amount.toString() }));
+}
+
 const queries: Record<string, QueryHandler> = {
   "/cosmos.auth.v1beta1.Query/Account": (request, ctx) => {
     const { address } = QueryAccountRequest.decode(request);
-    requireAddress(address);
-    const account = Auth.get(ctx.store, address);
-    if (!account) throw grpcError("NotFound", `account ${address} not found`);
+    const account = requiredAccount(ctx.store, address);
     return QueryAccountResponse.encode({ account: accountAny(address, account) }).finish();
   },
   "/cosmos.auth.v1beta1.Query/AccountInfo": (request, ctx) => {
     const { address } = QueryAccountInfoRequest.decode(request);
-    requireAddress(address);
-    const account = Auth.get(ctx.store, address);
-    if (!account) throw grpcError("NotFound", `account ${address} not found`);
+    const account = requiredAccount(ctx.store, address);
     return QueryAccountInfoResponse.encode({ info: baseAccount(address, account) }).finish();
   },
   "/cosmos.bank.v1beta1.Query/Balance": (request, ctx) => {
@@ -261,20 +272,12 @@ const queries: Record<string, QueryHandler> = {
   },
   "/cosmos.bank.v1beta1.Query/AllBalances": (request, ctx) => {
     const { address } = QueryAllBalancesRequest.decode(request);
-    requireAddress(address);
-    const balances = Bank.balances(ctx.store, address).map((c) => ({
-      denom: c.denom,
-      amount: c.amount.toString(),
-    }));
+    const balances = balancesOf(ctx.store, address);
     return QueryAllBalancesResponse.encode({ balances, pagination: pageOf(balances.length) }).finish();
   },
   "/cosmos.bank.v1beta1.Query/SpendableBalances": (request, ctx) => {
     const { address } = QuerySpendableBalancesRequest.decode(request);
-    requireAddress(address);
-    const balances = Bank.balances(ctx.store, address).map((c) => ({
-      denom: c.denom,
-      amount: c.amount.toString(),
-    }));
+    const balances = balancesOf(ctx.store, address);
     return QuerySpendableBalancesResponse.encode({ balances, pagination: pageOf(balances.length) }).finish();
   },
   "/cosmos.bank.v1beta1.Query/SupplyOf": (request, ctx) => {

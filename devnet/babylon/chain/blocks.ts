@@ -3,8 +3,10 @@
  * and commit, kept for the devnet's lifetime (and in the snapshot); lookups by height, block hash and
  * tx hash. Also builds each new block's header from the previous one.
  */
+
+import { base64ToBytes, bytesToBase64, hexToBytes, merkleRoot } from "../../../src/crypto/index.ts";
 import type { TxResult } from "./app.ts";
-import { fromBase64, fromHex, merkleRoot, sha256, type Timestamp, toBase64, toHex } from "./encoding.ts";
+import { sha256, type Timestamp, upperHex } from "./encoding.ts";
 import {
   type BlockId,
   consensusHash,
@@ -33,7 +35,7 @@ export type BlockRecord = {
   size: number;
 };
 
-export const txHash = (tx: Uint8Array): string => toHex(sha256(tx));
+export const txHash = (tx: Uint8Array): string => upperHex(sha256(tx));
 
 export class BlockStore {
   readonly #blocks: BlockRecord[] = [];
@@ -77,7 +79,7 @@ export class BlockStore {
       throw new Error(`block ${block.header.height} does not follow ${this.height}`);
     }
     this.#blocks.push(block);
-    this.#byHash.set(toHex(block.blockId.hash), block.header.height);
+    this.#byHash.set(upperHex(block.blockId.hash), block.header.height);
     block.txHashes.forEach((hash, index) => {
       this.#txIndex.set(hash, { height: block.header.height, index });
     });
@@ -168,10 +170,10 @@ export function blockToStored(block: BlockRecord): StoredBlock {
   return {
     time: [block.header.time.ms, block.header.time.nanos],
     commitTime: [block.commit.time.ms, block.commit.time.nanos],
-    txs: block.txs.map(toBase64),
-    results: block.results.map((r) => ({ ...r, data: toBase64(r.data) })),
-    appHash: toHex(block.resultAppHash),
-    signature: toBase64(block.commit.signature),
+    txs: block.txs.map(bytesToBase64),
+    results: block.results.map((r) => ({ ...r, data: bytesToBase64(r.data) })),
+    appHash: upperHex(block.resultAppHash),
+    signature: bytesToBase64(block.commit.signature),
   };
 }
 
@@ -185,7 +187,7 @@ export function blockFromStored(
     validator: Validator;
   },
 ): BlockRecord {
-  const txs = stored.txs.map(fromBase64);
+  const txs = stored.txs.map((tx) => base64ToBytes(tx));
   return buildBlock({
     chainId: context.chainId,
     height: (context.previous?.header.height ?? 0) + 1,
@@ -195,9 +197,9 @@ export function blockFromStored(
     appHashBefore: context.previous?.resultAppHash ?? context.genesisAppHash,
     txs,
     txHashes: txs.map(txHash),
-    results: stored.results.map((r) => ({ ...r, data: fromBase64(r.data) })),
-    resultAppHash: fromHex(stored.appHash),
+    results: stored.results.map((r) => ({ ...r, data: base64ToBytes(r.data) })),
+    resultAppHash: hexToBytes(stored.appHash),
     validator: context.validator,
-    signature: fromBase64(stored.signature),
+    signature: base64ToBytes(stored.signature),
   });
 }

@@ -4,7 +4,8 @@
  * vote bytes, and the hashes a header carries (data, results, validators, consensus params).
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
-import { merkleRoot, sha256, type Timestamp, timestampParts, utf8 } from "./encoding.ts";
+import { bytesToHex, merkleRoot, utf8ToBytes } from "../../../src/crypto/index.ts";
+import { sha256, type Timestamp, timestampParts } from "./encoding.ts";
 
 // --- minimal protobuf writer (proto3: zero values omitted unless `always`) ---
 
@@ -35,7 +36,7 @@ const pBytes = (field: number, value: Uint8Array, always = false): Uint8Array =>
   value.length === 0 && !always
     ? new Uint8Array()
     : concat([tag(field, 2), varint(BigInt(value.length)), value]);
-const pString = (field: number, value: string): Uint8Array => pBytes(field, utf8(value));
+const pString = (field: number, value: string): Uint8Array => pBytes(field, utf8ToBytes(value));
 const pSfixed64 = (field: number, value: bigint): Uint8Array => {
   if (value === 0n) return new Uint8Array();
   const buf = Buffer.alloc(8);
@@ -129,11 +130,11 @@ export class Validator {
   readonly validatorsHash: Uint8Array;
 
   constructor(chainId: string) {
-    this.#secret = sha256(utf8(`finality-edge devnet validator ${chainId}`));
+    this.#secret = sha256(utf8ToBytes(`finality-edge devnet validator ${chainId}`));
     this.pubkey = ed25519.getPublicKey(this.#secret);
     this.address = sha256(this.pubkey).slice(0, 20);
-    const nodeKey = ed25519.getPublicKey(sha256(utf8(`finality-edge devnet node ${chainId}`)));
-    this.nodeId = Buffer.from(sha256(nodeKey).slice(0, 20)).toString("hex");
+    const nodeKey = ed25519.getPublicKey(sha256(utf8ToBytes(`finality-edge devnet node ${chainId}`)));
+    this.nodeId = bytesToHex(sha256(nodeKey).slice(0, 20));
     // SimpleValidator{pub_key: PublicKey{ed25519}, voting_power}
     this.validatorsHash = merkleRoot([
       concat([pBytes(1, pBytes(1, this.pubkey)), pVarint(2, this.votingPower)]),

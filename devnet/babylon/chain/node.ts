@@ -3,6 +3,8 @@
  * genesis + (h-1)·blockMs), the block store, waiters for heights and tx inclusion, and snapshots to
  * the data directory. Txs accepted by CheckTx go into the next block.
  */
+
+import { hexToBytes } from "../../../src/crypto/index.ts";
 import type { ChainApp, TxResult } from "./app.ts";
 import {
   type BlockRecord,
@@ -12,7 +14,7 @@ import {
   buildBlock,
   txHash,
 } from "./blocks.ts";
-import { fromHex, type Timestamp, toHex } from "./encoding.ts";
+import { type Timestamp, upperHex } from "./encoding.ts";
 import { CONSENSUS_PARAMS, Validator } from "./header.ts";
 import { Mempool, MempoolError, type PendingTx } from "./mempool.ts";
 import { readSnapshot, SNAPSHOT_FORMAT, type Snapshot, writeSnapshot } from "./snapshot.ts";
@@ -86,7 +88,7 @@ export class ChainNode {
       );
     }
     for (const [key, value] of Object.entries(snapshot.store)) this.app.store.set(key, value);
-    const genesisAppHash = fromHex(snapshot.genesisAppHash);
+    const genesisAppHash = hexToBytes(snapshot.genesisAppHash);
     this.#lastSnapshotHeight = snapshot.height;
     for (const stored of snapshot.blocks) {
       const block = blockFromStored(stored, {
@@ -98,7 +100,7 @@ export class ChainNode {
       this.blocks.add(block);
     }
     this.#genesisAppHash = genesisAppHash;
-    this.app.restore(snapshot.height, fromHex(snapshot.appHash), snapshot.blockTime);
+    this.app.restore(snapshot.height, hexToBytes(snapshot.appHash), snapshot.blockTime);
     return true;
   }
 
@@ -237,8 +239,8 @@ export class ChainNode {
       chainId: this.app.chainId,
       genesisHash: this.#genesisHash,
       height: this.app.lastHeight,
-      genesisAppHash: toHex(this.#genesisAppHash),
-      appHash: toHex(this.app.lastAppHash),
+      genesisAppHash: upperHex(this.#genesisAppHash),
+      appHash: upperHex(this.app.lastAppHash),
       blockTime: this.app.lastBlockTime,
       store: this.app.store.dump(),
       blocks: this.blocks.all().map(blockToStored),

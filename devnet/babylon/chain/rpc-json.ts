@@ -4,9 +4,11 @@
  * and the jsonpb encoding (defaults emitted, nil bytes as null) of ExecTxResult, ResponseCheckTx,
  * ResponseQuery and event attributes.
  */
+
+import { buildMerkleTree, bytesToBase64 } from "../../../src/crypto/index.ts";
 import type { QueryResult, TxResult } from "./app.ts";
 import type { BlockRecord, CommitRecord } from "./blocks.ts";
-import { merkleProof, rfc3339Nano, sha256, type Timestamp, toBase64, toHex } from "./encoding.ts";
+import { rfc3339Nano, sha256, type Timestamp, upperHex } from "./encoding.ts";
 import {
   BLOCK_PROTOCOL,
   type BlockId,
@@ -18,7 +20,7 @@ import type { AbciEvent } from "./module.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
-const bytesOrNull = (bytes: Uint8Array): string | null => (bytes.length === 0 ? null : toBase64(bytes));
+const bytesOrNull = (bytes: Uint8Array): string | null => (bytes.length === 0 ? null : bytesToBase64(bytes));
 
 /** jsonpb `Event` (inside ExecTxResult / ResponseCheckTx): every attribute indexed, as the SDK marks them. */
 export const eventJson = (event: AbciEvent): Json => ({
@@ -62,8 +64,8 @@ export const queryJson = (q: QueryResult): Json => ({
 });
 
 const blockIdJson = (id: BlockId | null): Json => ({
-  hash: id ? toHex(id.hash) : "",
-  parts: { total: id?.partsTotal ?? 0, hash: id ? toHex(id.partsHash) : "" },
+  hash: id ? upperHex(id.hash) : "",
+  parts: { total: id?.partsTotal ?? 0, hash: id ? upperHex(id.partsHash) : "" },
 });
 
 export const headerJson = (h: HeaderFields): Json => ({
@@ -72,15 +74,15 @@ export const headerJson = (h: HeaderFields): Json => ({
   height: String(h.height),
   time: rfc3339Nano(h.time),
   last_block_id: blockIdJson(h.lastBlockId),
-  last_commit_hash: toHex(h.lastCommitHash),
-  data_hash: toHex(h.dataHash),
-  validators_hash: toHex(h.validatorsHash),
-  next_validators_hash: toHex(h.nextValidatorsHash),
-  consensus_hash: toHex(h.consensusHash),
-  app_hash: toHex(h.appHash),
-  last_results_hash: toHex(h.lastResultsHash),
-  evidence_hash: toHex(h.evidenceHash),
-  proposer_address: toHex(h.proposerAddress),
+  last_commit_hash: upperHex(h.lastCommitHash),
+  data_hash: upperHex(h.dataHash),
+  validators_hash: upperHex(h.validatorsHash),
+  next_validators_hash: upperHex(h.nextValidatorsHash),
+  consensus_hash: upperHex(h.consensusHash),
+  app_hash: upperHex(h.appHash),
+  last_results_hash: upperHex(h.lastResultsHash),
+  evidence_hash: upperHex(h.evidenceHash),
+  proposer_address: upperHex(h.proposerAddress),
 });
 
 export const commitJson = (commit: CommitRecord | null, validator: Validator): Json =>
@@ -92,9 +94,9 @@ export const commitJson = (commit: CommitRecord | null, validator: Validator): J
         signatures: [
           {
             block_id_flag: 2,
-            validator_address: toHex(validator.address),
+            validator_address: upperHex(validator.address),
             timestamp: rfc3339Nano(commit.time),
-            signature: toBase64(commit.signature),
+            signature: bytesToBase64(commit.signature),
           },
         ],
       }
@@ -104,7 +106,7 @@ export const blockJson = (block: BlockRecord, validator: Validator): Json => ({
   block_id: blockIdJson(block.blockId),
   block: {
     header: headerJson(block.header),
-    data: { txs: block.txs.map(toBase64) },
+    data: { txs: block.txs.map(bytesToBase64) },
     evidence: { evidence: [] },
     last_commit: commitJson(block.lastCommit, validator),
   },
@@ -136,7 +138,7 @@ export const blockResultsJson = (block: BlockRecord): Json => ({
   finalize_block_events: null,
   validator_updates: null,
   consensus_param_updates: consensusParamsJson(),
-  app_hash: toBase64(block.resultAppHash),
+  app_hash: bytesToBase64(block.resultAppHash),
 });
 
 /** `ResultTx` (proof only when asked). */
@@ -147,21 +149,18 @@ export const txJson = (block: BlockRecord, index: number, prove: boolean): Json 
     height: String(block.header.height),
     index,
     tx_result: txResultJson(block.results[index] as TxResult),
-    tx: toBase64(tx),
+    tx: bytesToBase64(tx),
   };
   if (prove) {
-    const proof = merkleProof(
-      block.txs.map((t) => sha256(t)),
-      index,
-    );
+    const proof = buildMerkleTree(block.txs.map((t) => sha256(t))).proof(index);
     out.proof = {
-      root_hash: toHex(block.header.dataHash),
-      data: toBase64(tx),
+      root_hash: upperHex(block.header.dataHash),
+      data: bytesToBase64(tx),
       proof: {
         total: String(proof.total),
         index: String(proof.index),
-        leaf_hash: toBase64(proof.leafHash),
-        aunts: proof.aunts.map(toBase64),
+        leaf_hash: bytesToBase64(proof.leafHash),
+        aunts: proof.aunts.map(bytesToBase64),
       },
     };
   }
@@ -169,8 +168,8 @@ export const txJson = (block: BlockRecord, index: number, prove: boolean): Json 
 };
 
 export const validatorJson = (validator: Validator): { [key: string]: Json } => ({
-  address: toHex(validator.address),
-  pub_key: { type: "tendermint/PubKeyEd25519", value: toBase64(validator.pubkey) },
+  address: upperHex(validator.address),
+  pub_key: { type: "tendermint/PubKeyEd25519", value: bytesToBase64(validator.pubkey) },
   voting_power: String(validator.votingPower),
 });
 
@@ -197,12 +196,12 @@ export function statusJson(args: {
       other: { tx_index: "on", rpc_address: args.rpcAddress },
     },
     sync_info: {
-      latest_block_hash: latest ? toHex(latest.blockId.hash) : "",
-      latest_app_hash: latest ? toHex(latest.header.appHash) : "",
+      latest_block_hash: latest ? upperHex(latest.blockId.hash) : "",
+      latest_app_hash: latest ? upperHex(latest.header.appHash) : "",
       latest_block_height: String(latest?.header.height ?? 0),
       latest_block_time: rfc3339Nano(latest?.header.time ?? args.genesisTime),
-      earliest_block_hash: earliest ? toHex(earliest.blockId.hash) : "",
-      earliest_app_hash: earliest ? toHex(earliest.header.appHash) : "",
+      earliest_block_hash: earliest ? upperHex(earliest.blockId.hash) : "",
+      earliest_app_hash: earliest ? upperHex(earliest.header.appHash) : "",
       earliest_block_height: String(earliest?.header.height ?? 0),
       earliest_block_time: rfc3339Nano(earliest?.header.time ?? args.genesisTime),
       catching_up: false,

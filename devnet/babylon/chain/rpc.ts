@@ -7,7 +7,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fromBase64, fromHex, toHex } from "./encoding.ts";
+import { bytesToBase64, hexToBytes } from "../../../src/crypto/index.ts";
+import { upperHex } from "./encoding.ts";
 import { type ChainNode, MempoolError } from "./node.ts";
 import { type Condition, matches, parseQuery, QueryParseError } from "./query-language.ts";
 import {
@@ -43,6 +44,17 @@ const DEFAULT_PER_PAGE = 30;
 const MAX_PER_PAGE = 100;
 const MAX_QUERY_LENGTH = 512;
 
+/**
+ * Base64 of a `[]byte` param, as leniently as the emulator has always read it (Node's decoder behind a
+ * character and length check: padding optional or extra, unused trailing bits ignored). Deliberately
+ * not the crypto core's `base64ToBytes`, whose cosmwasm `Binary` rules would refuse some of these.
+ */
+function decodeBase64Param(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1)
+    throw new Error(`invalid base64: ${text}`);
+  return new Uint8Array(Buffer.from(text, "base64"));
+}
+
 /** cmtjson-style decoding of one JSON param value. */
 function decodeArg(raw: unknown, kind: ArgKind): unknown {
   if (raw === null || raw === undefined) return undefined;
@@ -68,7 +80,7 @@ function decodeArg(raw: unknown, kind: ArgKind): unknown {
       if (typeof raw !== "string")
         throw new RpcParamsError(`json: cannot unmarshal ${typeof raw} into Go value of type []uint8`);
       try {
-        return fromBase64(raw);
+        return decodeBase64Param(raw);
       } catch {
         throw new RpcParamsError("illegal base64 data at input byte 0");
       }
@@ -76,7 +88,7 @@ function decodeArg(raw: unknown, kind: ArgKind): unknown {
       if (typeof raw !== "string")
         throw new RpcParamsError(`json: cannot unmarshal ${typeof raw} into Go value of type bytes.HexBytes`);
       try {
-        return fromHex(raw);
+        return hexToBytes(raw);
       } catch {
         throw new RpcParamsError("encoding/hex: invalid byte");
       }
@@ -366,6 +378,14 @@ function buildMethods(node: ChainNode, rpcAddress: () => string): Map<string, Me
     if (text.length > MAX_QUERY_LENGTH) throw new RpcInternalError("maximum query length exceeded");
     return parseQuery(text);
   };
+  /** `tx_search` / `block_search`: the query's matches in `order_by` order, one page of them and their count. */
+  const search = <T>(a: Args, find: (conditions: Condition[]) => T[]): { items: T[]; total: string } => {
+    const conditions = parse(a.query);
+    const direction = order(a.order_by);
+    const found = find(conditions);
+    if (direction === "desc") found.reverse();
+    return { items: paginate(found, a.page, a.per_page), total: String(found.length) };
+  };
   const broadcastBytes = (tx: unknown): Uint8Array => {
     if (!(tx instanceof Uint8Array)) throw new RpcInternalError("tx is required");
     return tx;
@@ -394,8 +414,7 @@ function buildMethods(node: ChainNode, rpcAddress: () => string): Map<string, Me
       run: () => {
         const out: { [key: string]: Json } = { data: "BabylonApp", version: "v4.3.1" };
         if (app.lastHeight > 0) out.last_block_height = String(app.lastHeight);
-        if (app.lastAppHash.length > 0)
-          out.last_block_app_hash = Buffer.from(app.lastAppHash).toString("base64");
+        if (app.lastAppHash.length > 0) out.last_block_app_hash = bytesToBase64(app.lastAppHash);
         return { response: out };
       },
     },
@@ -422,7 +441,7 @@ function buildMethods(node: ChainNode, rpcAddress: () => string): Map<string, Me
     block_by_hash: {
       args: [["hash", "bytes"]],
       run: (a) => {
-        const block = a.hash instanceof Uint8Array ? blocks.byHash(toHex(a.hash)) : undefined;
+        const block = a.hash instanceof Uint8Array ? blocks.byHash(upperHex(a.hash)) : undefined;
         return block
           ? blockJson(block, validator)
           : { block_id: { hash: "", parts: { total: 0, hash: "" } }, block: null };
@@ -432,7 +451,7 @@ function buildMethods(node: ChainNode, rpcAddress: () => string): Map<string, Me
     header_by_hash: {
       args: [["hash", "bytes"]],
       run: (a) => {
-        const block = a.hash instanceof Uint8Array ? blocks.byHash(toHex(a.hash)) : undefined;
+        const block = a.hash instanceof Uint8Array ? blocks.byHash(upperHex(a.hash)) : undefined;
         return { header: block ? headerJson(block.header) : null };
       },
     },
@@ -507,7 +526,7 @@ function buildMethods(node: ChainNode, rpcAddress: () => string): Map<string, Me
           n_txs: String(txs.length),
           total: String(node.mempool.size),
           total_bytes: String(node.mempool.totalBytes),
-          txs: txs.map((tx) => Buffer.from(tx.bytes).toString("base64")),
+          txs: txs.map((tx) => bytesToBase64(tx.bytes)),
         };
       },
     },
@@ -532,7 +551,7 @@ function buildMethods(node: ChainNode, rpcAddress: () => string): Map<string, Me
         const { hash, result } = node.broadcast(broadcastBytes(a.tx));
         return {
           code: result.code,
-          data: toHex(result.data),
+          data: upperHex(result.data),
           log: result.log,
           codespace: result.codespace,
           hash,
@@ -573,7 +592,7 @@ function buildMethods(node: ChainNode, rpcAddress: () => string): Map<string, Me
         ["prove", "bool"],
       ],
       run: (a) => {
-        const hash = a.hash instanceof Uint8Array ? toHex(a.hash) : "";
+        const hash = a.hash instanceof Uint8Array ? upperHex(a.hash) : "";
         const found = blocks.tx(hash);
         if (!found) throw new RpcInternalError(`tx (${hash}) not found`);
         return txJson(found.block, found.index, (a.prove as boolean | undefined) ?? false);
@@ -588,16 +607,9 @@ function buildMethods(node: ChainNode, rpcAddress: () => string): Map<string, Me
         ["order_by", "string"],
       ],
       run: (a) => {
-        const conditions = parse(a.query);
-        const direction = order(a.order_by);
-        const found = searchTxs(node, conditions);
-        if (direction === "desc") found.reverse();
-        const pageItems = paginate(found, a.page, a.per_page);
+        const { items, total } = search(a, (conditions) => searchTxs(node, conditions));
         const prove = (a.prove as boolean | undefined) ?? false;
-        return {
-          txs: pageItems.map(({ block, index }) => txJson(block, index, prove)),
-          total_count: String(found.length),
-        };
+        return { txs: items.map(({ block, index }) => txJson(block, index, prove)), total_count: total };
       },
     },
     block_search: {
@@ -608,18 +620,14 @@ function buildMethods(node: ChainNode, rpcAddress: () => string): Map<string, Me
         ["order_by", "string"],
       ],
       run: (a) => {
-        const conditions = parse(a.query);
-        const direction = order(a.order_by);
-        const found = blocks
-          .range(blocks.base, blocks.height)
-          .filter((block) =>
-            matches(conditions, (key) => (key === "block.height" ? [String(block.header.height)] : [])),
-          );
-        if (direction === "desc") found.reverse();
-        return {
-          blocks: paginate(found, a.page, a.per_page).map((block) => blockJson(block, validator)),
-          total_count: String(found.length),
-        };
+        const { items, total } = search(a, (conditions) =>
+          blocks
+            .range(blocks.base, blocks.height)
+            .filter((block) =>
+              matches(conditions, (key) => (key === "block.height" ? [String(block.header.height)] : [])),
+            ),
+        );
+        return { blocks: items.map((block) => blockJson(block, validator)), total_count: total };
       },
     },
     genesis: {

@@ -4,11 +4,12 @@
  * and serves the CometBFT RPC. `startBabylonChain` (../index.ts) wires the Babylon modules into it.
  */
 import { DirectSecp256k1HdWallet } from "@cosmjs/proto-signing";
+import { utf8ToBytes } from "../../../src/crypto/index.ts";
 import type { DevnetGenesis } from "../genesis.ts";
 import { MemoryStore } from "../store/kv-store.ts";
 import { ChainApp, type GenesisStep } from "./app.ts";
 import { BECH32_PREFIX } from "./auth-bank.ts";
-import { sha256, toHex, utf8 } from "./encoding.ts";
+import { sha256, upperHex } from "./encoding.ts";
 import type { ChainModule } from "./module.ts";
 import { ChainNode } from "./node.ts";
 import { type RpcServer, startRpcServer } from "./rpc.ts";
@@ -45,18 +46,27 @@ export async function deriveAccounts(genesis: DevnetGenesis): Promise<DevnetAcco
   return accounts;
 }
 
-export type ChainCoreOptions = {
+/** Where the chain serves its RPC, where it keeps its snapshot, and where it logs. */
+export type ChainServiceOptions = {
+  /** RPC port; 0 picks a free one. Default 26657. */
+  port?: number;
+  /** RPC host. Default 127.0.0.1. */
+  host?: string;
+  /** Snapshot directory: the chain resumes from it and saves to it; nothing is written without one. */
+  dataDir?: string;
+  /** Snapshot every this many blocks (and always on stop). Default: about every 5 s of blocks. */
+  snapshotEveryBlocks?: number;
+  /** Diagnostics (module errors, snapshot failures). Default: stderr. */
+  log?: (line: string) => void;
+};
+
+export type ChainCoreOptions = ChainServiceOptions & {
   genesis: DevnetGenesis;
   blockMs: number;
   accounts: readonly DevnetAccount[];
   modules: readonly ChainModule[];
   /** Module genesis steps, in order, after the core's accounts and balances. */
   genesisSteps: readonly GenesisStep[];
-  port?: number;
-  host?: string;
-  dataDir?: string;
-  snapshotEveryBlocks?: number;
-  log?: (line: string) => void;
 };
 
 export type ChainCore = {
@@ -85,7 +95,7 @@ export async function startChainCore(options: ChainCoreOptions): Promise<ChainCo
     app,
     genesisTime: { ms: genesisTimeMs, nanos: 0 },
     blockMs: options.blockMs,
-    genesisHash: toHex(sha256(utf8(JSON.stringify(genesis)))),
+    genesisHash: upperHex(sha256(utf8ToBytes(JSON.stringify(genesis)))),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.snapshotEveryBlocks ? { snapshotEveryBlocks: options.snapshotEveryBlocks } : {}),
     log,

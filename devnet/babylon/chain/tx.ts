@@ -11,6 +11,7 @@ import { PubKey } from "cosmjs-types/cosmos/crypto/secp256k1/keys";
 import { SignMode } from "cosmjs-types/cosmos/tx/signing/v1beta1/signing";
 import { AuthInfo, SignDoc, TxBody, TxRaw } from "cosmjs-types/cosmos/tx/v1beta1/tx";
 import type { Any } from "cosmjs-types/google/protobuf/any";
+import { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from "../../../src/crypto/index.ts";
 import type { KVStore } from "../store/kv-store.ts";
 import {
   Auth,
@@ -26,7 +27,7 @@ import {
   parseCoins,
   SECP256K1_PUBKEY_TYPE,
 } from "./auth-bank.ts";
-import { fromBase64, sha256, toBase64 } from "./encoding.ts";
+import { sha256 } from "./encoding.ts";
 import { SdkErrors, sdkError } from "./errors.ts";
 import { GasCosts, type GasMeter } from "./gas.ts";
 import { type AbciEvent, TxFailure } from "./module.ts";
@@ -272,17 +273,20 @@ export function runAnte(tx: DecodedTx, env: AnteEnv): string {
     );
   }
   if (tx.pubkey && !account.pk && (!simulate || addressFromPubkey(tx.pubkey) === signer)) {
-    account.pk = toBase64(tx.pubkey);
+    account.pk = bytesToBase64(tx.pubkey);
     Auth.set(store, signer, account);
   }
   env.emit({ type: "tx", attributes: [attr("acc_seq", `${signer}/${tx.sequence}`)] });
-  env.emit({ type: "tx", attributes: [attr("signature", toBase64(tx.signatures[0] ?? new Uint8Array()))] });
+  env.emit({
+    type: "tx",
+    attributes: [attr("signature", bytesToBase64(tx.signatures[0] ?? new Uint8Array()))],
+  });
 
   // ValidateSigCountDecorator, SigGasConsumeDecorator.
   readParams(store);
   readParams(store);
   Auth.get(store, signer);
-  const pubkey = account.pk ? fromBase64(account.pk) : simulate ? new Uint8Array(33) : undefined;
+  const pubkey = account.pk ? base64ToBytes(account.pk) : simulate ? new Uint8Array(33) : undefined;
   if (!pubkey) throw sdkError(SdkErrors.InvalidPubKey, "unrecognized public key type: <nil>");
   meter.consume(GasCosts.sigVerifyCostSecp256k1, "ante verify: secp256k1");
 
@@ -339,11 +343,11 @@ function verifyDirect(
 
 const SECP256K1_HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 /** SubjectPublicKeyInfo DER prefix of a compressed secp256k1 point (id-ecPublicKey, secp256k1). */
-const SPKI_PREFIX = Buffer.from("3036301006072a8648ce3d020106052b8104000a032200", "hex");
+const SPKI_PREFIX = hexToBytes("3036301006072a8648ce3d020106052b8104000a032200");
 const keyObjects = new Map<string, KeyObject | null>();
 
 function keyObject(pubkey: Uint8Array): KeyObject | null {
-  const id = Buffer.from(pubkey).toString("hex");
+  const id = bytesToHex(pubkey);
   let key = keyObjects.get(id);
   if (key === undefined) {
     try {
@@ -363,7 +367,7 @@ function keyObject(pubkey: Uint8Array): KeyObject | null {
  */
 export function verifySecp256k1(signature: Uint8Array, message: Uint8Array, pubkey: Uint8Array): boolean {
   if (signature.length !== 64 || pubkey.length !== 33) return false;
-  const s = BigInt(`0x${Buffer.from(signature.subarray(32)).toString("hex")}`);
+  const s = BigInt(`0x${bytesToHex(signature.subarray(32))}`);
   if (s > SECP256K1_HALF_ORDER) return false;
   const key = keyObject(pubkey);
   try {

@@ -3,7 +3,8 @@
  *
  * It answers `abci_query` on `/cosmwasm.wasm.v1.Query/SmartContractState` the way a wasmd node does: it decodes the
  * protobuf request, parses the contract query JSON, and replies with a protobuf `QuerySmartContractStateResponse`
- * whose `data` is the canned answer's JSON. A canned `failure` becomes a non-zero ABCI code with its `log`.
+ * whose `data` is the canned answer's JSON. A canned `failure` becomes a non-zero ABCI code with its codespace and
+ * `log`, at the answer height (baseapp reports a failed gRPC query at the height it was asked for).
  * Everything else (other methods, other ABCI paths, queries with no canned answer) gets a JSON-RPC error.
  *
  * Every JSON-RPC call is recorded under the request's URL path, so each test can point its client at
@@ -96,7 +97,7 @@ function answer(
   }
   const canned = answers.get(canonical(query));
   if (!canned) return rpcError(id, -32603, "Internal error", `no canned answer for ${json}`);
-  if ("failure" in canned) return abciResult(id, { ...canned.failure, height: "0" });
+  if ("failure" in canned) return abciResult(id, canned.failure);
 
   const value = QuerySmartContractStateResponse.encode({
     data: Buffer.from(JSON.stringify(canned.response), "utf8"),

@@ -7,7 +7,7 @@ import { schnorr } from "@noble/curves/secp256k1.js";
 import { bytesToHex } from "../../../../src/crypto/index.ts";
 import type { BlockContext } from "../../chain/module.ts";
 import type { BabylonHost, FinalityProviderFacts } from "../babylon-host.ts";
-import { genericError } from "./errors.ts";
+import { ContractError, genericError } from "./errors.ts";
 
 /** A 32-byte x-only key Babylon's `BIP340PubKey` would parse (x < p and on the curve). */
 function isBip340Key(bytes: Uint8Array): boolean {
@@ -32,6 +32,12 @@ export function finalityProviderQueryError(fpPubkey: Uint8Array) {
     : "codespace: undefined, code: 1";
   return genericError(`Querier contract error: ${redacted}`);
 }
+
+/** `FinalityProviderSlashed`: the key is shown as the message gave it. */
+export const finalityProviderSlashed = (fpPubkeyHex: string, fp: FinalityProviderFacts): ContractError =>
+  new ContractError(
+    `Finality provider ${fpPubkeyHex} has been slashed at Babylon height ${fp.slashedBabylonHeight} and BTC height ${fp.slashedBtcHeight}`,
+  );
 
 /**
  * `/babylon.btcstaking.v1.Query/FinalityProvider`. The contract sends the key as given; Babylon

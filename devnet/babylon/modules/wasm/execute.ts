@@ -10,6 +10,7 @@ import type { BabylonHost } from "../babylon-host.ts";
 import {
   type ContractEnv,
   ContractError,
+  type ContractJson,
   type ContractResponse,
   executeFinalityContract,
 } from "../finality-contract/index.ts";
@@ -17,7 +18,7 @@ import { dispatchFailed, executeFailed, noSuchContract } from "./errors.ts";
 import { callEvent, contractEvents } from "./events.ts";
 import { chargeEvents, chargeInstance, contractMeter } from "./gas.ts";
 import { parsePayload } from "./payload.ts";
-import { loadContract } from "./registry.ts";
+import { type ContractRecord, loadContract } from "./registry.ts";
 
 export const contractEnv = (ctx: BlockContext, address: string): ContractEnv => ({
   blockHeight: ctx.height,
@@ -46,20 +47,31 @@ export function finishContractCall(
   }
 }
 
+/**
+ * What a wasm message that calls a contract checks first, in wasmd's order: the signer (the SDK
+ * derives the tx's required signer from `sender`), the JSON payload, then the contract's record.
+ */
+export function contractCall(
+  ctx: TxContext,
+  msg: { sender: string; contract: string; msg: Uint8Array },
+): { payload: ContractJson; record: ContractRecord } {
+  if (msg.sender !== ctx.signer) {
+    throw new TxFailure(
+      "sdk",
+      8,
+      `pubKey does not match signer address ${msg.sender} with signer index: 0: invalid pubkey`,
+    );
+  }
+  const payload = parsePayload(msg.msg);
+  const record = loadContract(ctx.store, msg.contract);
+  if (record === undefined) throw noSuchContract(msg.contract);
+  return { payload, record };
+}
+
 export function executeContractHandler(host: BabylonHost): MessageHandler {
   return (value, ctx) => {
     const msg = MsgExecuteContract.decode(value);
-    // The SDK derives the tx's required signer from `sender`.
-    if (msg.sender !== ctx.signer) {
-      throw new TxFailure(
-        "sdk",
-        8,
-        `pubKey does not match signer address ${msg.sender} with signer index: 0: invalid pubkey`,
-      );
-    }
-    const payload = parsePayload(msg.msg);
-    const record = loadContract(ctx.store, msg.contract);
-    if (record === undefined) throw noSuchContract(msg.contract);
+    const { payload, record } = contractCall(ctx, msg);
 
     chargeInstance(ctx, msg.msg.length);
     ctx.emit(callEvent("execute", record.address));

@@ -6,26 +6,16 @@ import { MsgMigrateContract, MsgMigrateContractResponse } from "cosmjs-types/cos
 import { type MessageHandler, TxFailure } from "../../chain/module.ts";
 import type { BabylonHost } from "../babylon-host.ts";
 import { ContractError, type ContractResponse, migrateFinalityContract } from "../finality-contract/index.ts";
-import { migrateFailed, noSuchContract } from "./errors.ts";
+import { migrateFailed } from "./errors.ts";
 import { callEvent } from "./events.ts";
-import { contractEnv, finishContractCall } from "./execute.ts";
+import { contractCall, contractEnv, finishContractCall } from "./execute.ts";
 import { chargeInstance } from "./gas.ts";
-import { parsePayload } from "./payload.ts";
-import { FINALITY_CODE_ID, loadContract, saveContract } from "./registry.ts";
+import { FINALITY_CODE_ID, saveContract } from "./registry.ts";
 
 export function migrateContractHandler(host: BabylonHost): MessageHandler {
   return (value, ctx) => {
     const msg = MsgMigrateContract.decode(value);
-    if (msg.sender !== ctx.signer) {
-      throw new TxFailure(
-        "sdk",
-        8,
-        `pubKey does not match signer address ${msg.sender} with signer index: 0: invalid pubkey`,
-      );
-    }
-    const payload = parsePayload(msg.msg);
-    const record = loadContract(ctx.store, msg.contract);
-    if (record === undefined) throw noSuchContract(msg.contract);
+    const { payload, record } = contractCall(ctx, msg);
     if (record.admin !== msg.sender) throw new TxFailure("sdk", 4, "can not migrate: unauthorized");
     const codeId = Number(msg.codeId);
     if (codeId !== FINALITY_CODE_ID) throw new TxFailure("wasm", 28, `code id ${msg.codeId}: no such code`);

@@ -109,6 +109,17 @@ const queryHandler = (path: string) => {
   return found;
 };
 
+/** A fresh signer of FP 1 for contract A (its own double-sign guard and proof store). */
+const fp1Signer = (): FinalityProviderSigner =>
+  createFinalityProviderSigner({
+    secretKey: SK_1,
+    bsnId: "rollup-a",
+    babylonChainId: CHAIN_ID,
+    contractAddress: contractA,
+    bsnActivationHeight: 10,
+    finalitySignatureInterval: 5,
+  });
+
 /** Runs MsgExecuteContract like the chain: events and writes kept only on success. */
 function execute(
   msg: unknown,
@@ -145,14 +156,7 @@ beforeEach(() => {
   wasm = createWasmModule({ genesis: GENESIS, host, addressOf: address });
   wasm.initGenesis(blockContext(store, 1));
   contractA = wasm.contracts[0]?.address as string;
-  signer1 = createFinalityProviderSigner({
-    secretKey: SK_1,
-    bsnId: "rollup-a",
-    babylonChainId: CHAIN_ID,
-    contractAddress: contractA,
-    bsnActivationHeight: 10,
-    finalitySignatureInterval: 5,
-  });
+  signer1 = fp1Signer();
   host.register(signer1.publicKeyHex, { bsnId: "rollup-a" });
 });
 
@@ -312,14 +316,7 @@ describe("MsgExecuteContract", () => {
     const first = await signer1.submitFinalitySignature({ height: 15, blockHash: hashOf("a") });
     execute(first);
     // The same key with a fresh double-sign guard signs another block at the same height.
-    const forkSigner = createFinalityProviderSigner({
-      secretKey: SK_1,
-      bsnId: "rollup-a",
-      babylonChainId: CHAIN_ID,
-      contractAddress: contractA,
-      bsnActivationHeight: 10,
-      finalitySignatureInterval: 5,
-    });
+    const forkSigner = fp1Signer();
     await forkSigner.commitPublicRandomness({ startHeight: 10, numPubRand: 8 }); // fills its proof store
     const forkVote = await forkSigner.submitFinalitySignature({ height: 15, blockHash: hashOf("b") });
 

@@ -13,11 +13,15 @@ import {
 import { bytesToBase64, bytesToHex } from "../../../../../src/crypto/index.ts";
 import type { BlockContext } from "../../../chain/module.ts";
 import type { BabylonHost } from "../../babylon-host.ts";
-import { finalityProviderQueryError, queryFinalityProvider } from "../babylon-queries.ts";
-import { ContractError, runRule } from "../errors.ts";
+import {
+  finalityProviderQueryError,
+  finalityProviderSlashed,
+  queryFinalityProvider,
+} from "../babylon-queries.ts";
+import { runRule } from "../errors.ts";
 import type { ExecuteMsg } from "../messages.ts";
 import { ResponseBuilder } from "../response.ts";
-import { loadAllowlist } from "../state/allowlist.ts";
+import { assertAllowlisted } from "../state/allowlist.ts";
 import { loadConfig, ruleConfig } from "../state/config.ts";
 import { commitRecord, lastPubRandCommit, savePubRandCommit } from "../state/pub-rand-commits.ts";
 import { checkRateLimitAndAccumulate } from "../state/rate-limit.ts";
@@ -46,17 +50,11 @@ export function commitPublicRandomness(
   const checked = runRule(() => checkCommitFields(msg, { config: ruleConfig(config) }));
   const fpHex = bytesToHex(checked.fpPubkey);
 
-  if (!loadAllowlist(storage).includes(fpHex)) {
-    throw new ContractError(`Finality provider ${fpHex} is not in the allowlist`);
-  }
+  assertAllowlisted(storage, fpHex);
 
   const fp = queryFinalityProvider(host, ctx, fpHex);
   if (fp === undefined) throw finalityProviderQueryError(checked.fpPubkey);
-  if (fp.slashedBabylonHeight > 0) {
-    throw new ContractError(
-      `Finality provider ${body.fp_pubkey_hex} has been slashed at Babylon height ${fp.slashedBabylonHeight} and BTC height ${fp.slashedBtcHeight}`,
-    );
-  }
+  if (fp.slashedBabylonHeight > 0) throw finalityProviderSlashed(body.fp_pubkey_hex, fp);
 
   checkRateLimitAndAccumulate(storage, BigInt(env.blockHeight), config, checked.fpPubkey);
 

@@ -15,11 +15,11 @@ import {
 import { bytesToBase64, bytesToHex, signingContext } from "../../../../../src/crypto/index.ts";
 import type { BlockContext } from "../../../chain/module.ts";
 import type { BabylonHost } from "../../babylon-host.ts";
-import { queryFinalityProvider } from "../babylon-queries.ts";
+import { finalityProviderSlashed, queryFinalityProvider } from "../babylon-queries.ts";
 import { ContractError, runRule } from "../errors.ts";
 import type { ExecuteMsg } from "../messages.ts";
 import { ResponseBuilder } from "../response.ts";
-import { loadAllowlist } from "../state/allowlist.ts";
+import { assertAllowlisted } from "../state/allowlist.ts";
 import { type Config, loadConfig, ruleConfig } from "../state/config.ts";
 import {
   type FinalitySigInfo,
@@ -47,11 +47,7 @@ function ensureFinalityProvider(
   if (fp === undefined || fp.bsnId !== config.bsnId) {
     throw new ContractError(`Finality provider not found for BSN ${config.bsnId} with pubkey ${asGiven}`);
   }
-  if (fp.slashedBabylonHeight !== 0 || fp.slashedBtcHeight !== 0) {
-    throw new ContractError(
-      `Finality provider ${asGiven} has been slashed at Babylon height ${fp.slashedBabylonHeight} and BTC height ${fp.slashedBtcHeight}`,
-    );
-  }
+  if (fp.slashedBabylonHeight !== 0 || fp.slashedBtcHeight !== 0) throw finalityProviderSlashed(asGiven, fp);
 }
 
 /** The covering commit, which must be BTC-timestamped: its epoch at or below the last finalized one. */
@@ -87,9 +83,7 @@ export function submitFinalitySignature(
   const asGiven = body.fp_pubkey_hex;
   const fpPubkey = runRule(() => rustHexDecode(asGiven, "fp_pubkey_hex"));
   const fpHex = bytesToHex(fpPubkey);
-  if (!loadAllowlist(storage).includes(fpHex)) {
-    throw new ContractError(`Finality provider ${fpHex} is not in the allowlist`);
-  }
+  assertAllowlisted(storage, fpHex);
 
   const config = loadConfig(storage);
   const msg = {

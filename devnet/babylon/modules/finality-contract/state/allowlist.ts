@@ -5,6 +5,7 @@
  * first changelog entry at or after h, else the current set — so changes made in block h show
  * from h + 1, and the instantiation height itself reads as empty.
  */
+import { ContractError } from "../errors.ts";
 import type { ContractStorage } from "../storage.ts";
 import { u64Key } from "../storage.ts";
 
@@ -16,6 +17,13 @@ type StoredSet = string[];
 type ChangeSet = { old: StoredSet | null };
 
 export const loadAllowlist = (storage: ContractStorage): string[] => storage.get<StoredSet>(PRIMARY) ?? [];
+
+/** The FP (lowercase hex key) must be in the current set to commit randomness or vote. */
+export function assertAllowlisted(storage: ContractStorage, fpHex: string): void {
+  if (!loadAllowlist(storage).includes(fpHex)) {
+    throw new ContractError(`Finality provider ${fpHex} is not in the allowlist`);
+  }
+}
 
 function saveAllowlist(storage: ContractStorage, set: string[], babylonHeight: bigint): void {
   const logKey = CHANGELOG + u64Key(babylonHeight);
