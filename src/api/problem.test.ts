@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BaseError } from "../errors/base.ts";
 import { RouteNotFoundError } from "../errors/http.ts";
+import { UpstreamUnavailableError } from "../errors/upstream.ts";
 import { PROBLEM_CONTENT_TYPE, problemResponse, toProblem } from "./problem.ts";
 
 describe("toProblem", () => {
@@ -35,5 +36,12 @@ describe("toProblem", () => {
     expect(res.headers.get("content-type")).toBe(PROBLEM_CONTENT_TYPE);
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(await res.json()).toMatchObject({ code: "route_not_found", detail: "Nothing is served at /x." });
+  });
+
+  it("tells clients when to retry after an upstream failure, and only then", () => {
+    const upstream = problemResponse(new UpstreamUnavailableError("babylon", "Babylon is unavailable"));
+    expect(upstream.status).toBe(503);
+    expect(upstream.headers.get("retry-after")).toBe("5");
+    expect(problemResponse(new RouteNotFoundError("/x")).headers.get("retry-after")).toBeNull();
   });
 });

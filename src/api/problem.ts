@@ -20,6 +20,19 @@ export const statusByCode: Readonly<Record<string, number>> = {
   invalid_point: 400,
   invalid_context: 400,
   merkle_proof_invalid: 400,
+  invalid_block_id: 400,
+  blocks_not_consecutive: 400,
+  block_not_found: 404,
+  // Upstreams: unreachable → 503, answered with an error or garbage → 502. Both carry Retry-After.
+  upstream_unavailable: 503,
+  upstream_query_failed: 502,
+  upstream_invalid: 502,
+  // Operator configuration errors: the client cannot fix them.
+  invalid_finality_config: 500,
+  // Consumer-chain registry (src/chains): an unknown chain is the caller's fault; an invalid configuration is
+  // the operator's (its detail names JSON paths and rules, never configured values).
+  unknown_chain: 404,
+  invalid_chain_config: 500,
 };
 
 export type Problem = {
@@ -54,8 +67,14 @@ export function toProblem(error: unknown): Problem {
   };
 }
 
+/** Seconds a client should wait before retrying after an upstream failure (502/503). */
+export const UPSTREAM_RETRY_AFTER_SECONDS = 5;
+
 export function problemResponse(error: unknown, headers: Record<string, string> = {}): Response {
   const problem = toProblem(error);
+  if (problem.status === 502 || problem.status === 503) {
+    headers = { "retry-after": String(UPSTREAM_RETRY_AFTER_SECONDS), ...headers };
+  }
   return new Response(JSON.stringify(problem), {
     status: problem.status,
     headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store", ...headers },

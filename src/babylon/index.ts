@@ -1,4 +1,4 @@
-/** @module Babylon Genesis access: the rollup-BSN finality contract's generated clients and their factory. */
+/** @module Babylon Genesis access: the finality contract's clients and the readers the read API uses. */
 
 export {
   FinalityClient,
@@ -7,7 +7,42 @@ export {
   type FinalityReadOnlyInterface,
 } from "../../generated/Finality.client.ts";
 export type * from "../../generated/Finality.types.ts";
+export type { BtcHeaderInfo } from "./btc-header.ts";
+export { computeVotingPower, isDelegationActive, type VotingPowerRule } from "./compute-voting-power.ts";
+export {
+  BabylonInvalidResponseError,
+  BabylonQueryError,
+  BabylonUnavailableError,
+  BtcTimestampBeforeBaseError,
+} from "./errors.ts";
 export {
   createFinalityQueryClient,
   type FinalityQueryClientOptions,
 } from "./finality-contract.ts";
+export { type BlockVoter, getBlockVoters } from "./get-block-voters.ts";
+export { getBtcBaseHeader } from "./get-btc-base-header.ts";
+export {
+  type BtcHeaderCache,
+  type BtcHeightAtTimestamp,
+  type BtcHeightAtTimestampOptions,
+  getBtcHeightAtTimestamp,
+} from "./get-btc-height-at-timestamp.ts";
+export { getBtcTip } from "./get-btc-tip.ts";
+export { type CheckpointParams, getCheckpointParams } from "./get-checkpoint-params.ts";
+export { type ContractConfig, getContractConfig } from "./get-contract-config.ts";
+export { type Delegation, getFinalityProviderDelegations } from "./get-finality-provider-delegations.ts";
+export {
+  type FinalityProvider,
+  getFinalityProviders,
+  isSlashed,
+  type PageOptions,
+} from "./get-finality-providers.ts";
+export {
+  assemblePowerTable,
+  getPowerTable,
+  type PowerTable,
+  type PowerTableEntry,
+  type PowerTableOptions,
+} from "./get-power-table.ts";
+export { getStakingParams, type StakingParams } from "./get-staking-params.ts";
+export { type BabylonRpc, type BabylonRpcOptions, createBabylonRpc } from "./rpc.ts";

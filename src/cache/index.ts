@@ -1,0 +1,39 @@
+export { InvalidCacheValueError, NotFinalizedDecisionError } from "./errors.ts";
+export {
+  btcHeaderKey,
+  CHAIN_ID_PATTERN,
+  CHAINS_CONFIG_KEY,
+  clampTtl,
+  contractConfigKey,
+  DEFAULT_TTL_SECONDS,
+  finalizedDecisionKey,
+  InvalidCacheKeyError,
+  InvalidCacheTtlError,
+  KV_MIN_TTL_SECONDS,
+  normalizeBlockHash,
+  powerTableKey,
+  tipKey,
+} from "./keys.ts";
+export {
+  type AdvanceTipResult,
+  advanceTip,
+  getBtcHeader,
+  getContractConfig,
+  getFinalizedDecision,
+  getPowerTable,
+  getTip,
+  putBtcHeader,
+  putContractConfig,
+  putFinalizedDecision,
+  putPowerTable,
+} from "./kv.ts";
+export {
+  type BtcHeader,
+  type ContractConfig,
+  type DecisionLike,
+  decodeJson,
+  encodeJson,
+  type FinalizedTip,
+  type PowerTable,
+  type PowerTableEntry,
+} from "./records.ts";
