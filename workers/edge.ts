@@ -3,13 +3,15 @@
  * behaviour lives in `src/`.
  */
 import { createApp } from "../src/api/app.ts";
+import { advanceFinalizedTips } from "../src/api/scheduled.ts";
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async scheduled(_controller, _env, _ctx) {
-    // Tip advancement and cache refresh arrive with the finality read API.
+  async scheduled(_controller, env, ctx) {
+    // Moves each chain's finalized tip forward (bounded work per run).
+    ctx.waitUntil(advanceFinalizedTips(env));
   },
   async queue(batch, _env) {
     // Submission batching arrives with the provider submission API; until then nothing is produced.

@@ -1,13 +1,50 @@
 /** @module The HTTP application: routes are mounted here, every error leaves as problem+json. */
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { RouteNotFoundError } from "../errors/http.ts";
+import { type AppDeps, type AppEnv, defaultDeps } from "./context.ts";
+import { InvalidRequestError } from "./errors.ts";
 import { problemResponse, toProblem } from "./problem.ts";
+import { registerBlockFinality } from "./routes/block-finality.ts";
+import { registerChains } from "./routes/chains.ts";
+import { registerOps } from "./routes/ops.ts";
+import { registerRange } from "./routes/range.ts";
+import { registerStatus } from "./routes/status.ts";
+import { registerTxFinality } from "./routes/tx-finality.ts";
 
-export type AppEnv = { Bindings: Env };
+export type { AppDeps, AppEnv };
 
-export function createApp() {
-  const app = new Hono<AppEnv>();
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+export type CreateAppOptions = {
+  /** Upstream readers (tests inject fakes); defaults to real RPC clients built per request. */
+  deps?: AppDeps;
+};
+
+export function createApp(options: CreateAppOptions = {}) {
+  const deps = options.deps ?? defaultDeps;
+  const app = new OpenAPIHono<AppEnv>({
+    // Validation failures never reach a handler: 400 problem+json naming the field and the rule.
+    defaultHook: (result) => {
+      if (result.success) return;
+      const issue = result.error.issues[0];
+      const field = issue && issue.path.length > 0 ? issue.path.map(String).join(".") : result.target;
+      return problemResponse(
+        new InvalidRequestError(field, `${field} ${issue?.message ?? "is invalid"}`.trim()),
+      );
+    },
+  });
+  registerOps(app, deps);
+  registerChains(app, deps);
+  registerBlockFinality(app, deps);
+  registerTxFinality(app, deps);
+  registerRange(app, deps);
+  registerStatus(app, deps);
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "Finality Edge",
+      version: "0.1.0",
+      description: "BTC-staked finality for rollups: is this L2 block or transaction BTC-finalized?",
+    },
+  });
   app.notFound((c) => problemResponse(new RouteNotFoundError(new URL(c.req.url).pathname)));
   app.onError((error) => {
     // Unexpected errors are logged with their internals; the client only sees the problem body.

@@ -11,6 +11,9 @@ const PROBLEM_TYPE_BASE = "https://finality-edge.dev/problems/";
 /** Stable error code → HTTP status. Codes not listed here are treated as internal errors. */
 export const statusByCode: Readonly<Record<string, number>> = {
   route_not_found: 404,
+  // Request validation (src/api): the field and the rule are named.
+  invalid_request: 400,
+  tx_not_found: 404,
   // Malformed input that reaches the crypto core (lengths, encodings, heights) is the caller's fault.
   invalid_length: 400,
   invalid_hex: 400,

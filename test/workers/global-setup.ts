@@ -3,6 +3,7 @@
 import type { TestProject } from "vitest/node";
 import { CANNED_ANSWERS } from "../fixtures/finality-contract-answers.ts";
 import { loadSharedVectors, VECTORS_MISSING_MESSAGE } from "../support/vectors.ts";
+import { startAnvil, startBabylonEmulator } from "./support/devnet-processes.ts";
 import { startFakeComet } from "./support/fake-comet.ts";
 
 export default async function setup(project: TestProject) {
@@ -12,7 +13,25 @@ export default async function setup(project: TestProject) {
 
   const fakeComet = await startFakeComet(CANNED_ANSWERS);
   project.provide("fakeCometUrl", fakeComet.url);
-  return () => fakeComet.close();
+
+  // The read API end to end: the real Babylon emulator and anvil, as a CHAINS registry for the worker.
+  const [babylon, anvil] = await Promise.all([startBabylonEmulator(), startAnvil()]);
+  project.provide(
+    "e2eChains",
+    JSON.stringify([
+      {
+        id: "edge-devnet",
+        l2RpcUrl: anvil.url,
+        babylonRpcUrl: babylon.url,
+        babylonChainId: "bbn-devnet-1",
+        contractAddress: babylon.contractAddress,
+      },
+    ]),
+  );
+  project.provide("e2eBsnId", babylon.bsnId);
+  return async () => {
+    await Promise.all([fakeComet.close(), babylon.stop(), anvil.stop()]);
+  };
 }
 
 declare module "vitest" {
@@ -20,5 +39,9 @@ declare module "vitest" {
     sharedVectors: string;
     /** Base URL of the fake CometBFT JSON-RPC node (test/workers/support/fake-comet.ts). */
     fakeCometUrl: string;
+    /** CHAINS JSON naming the real Babylon emulator and anvil started for the read-API e2e. */
+    e2eChains: string;
+    /** The emulator's BSN id. */
+    e2eBsnId: string;
   }
 }

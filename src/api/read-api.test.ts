@@ -1,0 +1,390 @@
+import { describe, expect, it } from "vitest";
+import { BabylonUnavailableError } from "../babylon/index.ts";
+import { createApp } from "./app.ts";
+import { advanceFinalizedTips } from "./scheduled.ts";
+import { CONTRACT, FP, fakeEnv, fakeReaders, memoryKv } from "./test-support.ts";
+
+// Node typecheck (tsconfig.node.json) has no workerd types: the bindings the read API touches, declared here only.
+declare global {
+  interface KVNamespace {
+    get(key: string, type: "text"): Promise<string | null>;
+    get(key: string, options?: { cacheTtl?: number }): Promise<string | null>;
+    put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+    list(options?: { prefix?: string; limit?: number }): Promise<{ keys: { name: string }[] }>;
+    delete(key: string): Promise<void>;
+  }
+  interface Env {
+    CHAINS: string;
+    FINALITY_KV: KVNamespace;
+  }
+}
+
+function setup(length = 31) {
+  const kv = memoryKv();
+  const fake = fakeReaders(length);
+  const app = createApp({ deps: { readers: () => fake.readers } });
+  const env = fakeEnv(kv);
+  const get = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers }, env);
+  return { kv, fake, app, env, get };
+}
+
+const finality = (blockId: string | number, chain = "op-devnet") =>
+  `/v1/chains/${chain}/blocks/${blockId}/finality`;
+
+describe("GET /v1/chains", () => {
+  it("lists configured chains with their contract config", async () => {
+    const { get, kv } = setup();
+    const res = await get("/v1/chains");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      chains: [
+        {
+          id: "op-devnet",
+          quorum: { numerator: 2, denominator: 3 },
+          contract: { bsnId: CONTRACT.bsnId, activationHeight: 10, interval: 5 },
+        },
+      ],
+    });
+    expect(kv.store.has("cfg/op-devnet")).toBe(true);
+  });
+});
+
+describe("GET /v1/chains/{chain}/blocks/{blockId}/finality", () => {
+  it("answers 404 for an unknown chain, naming the known ones", async () => {
+    const { get } = setup();
+    const res = await get(finality(12, "nope"));
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(await res.json()).toMatchObject({
+      code: "unknown_chain",
+      detail: expect.stringContaining("op-devnet"),
+    });
+  });
+
+  it.each(["-1", "abc", "0x12", "01", "99999999999999999"])(
+    "answers 400 naming blockId for %j",
+    async (id) => {
+      const { get, fake } = setup();
+      const res = await get(finality(id));
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        code: "invalid_request",
+        field: "blockId",
+        detail: expect.stringMatching(/blockId .*(must be|safe integer)/),
+      });
+      expect(fake.total()).toBe(0);
+    },
+  );
+
+  it("answers 404 for a block the node does not have", async () => {
+    const { get } = setup();
+    const res = await get(finality(`0x${"99".repeat(32)}`));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: "block_not_found" });
+  });
+
+  it("answers a finalized block immutable with an ETag, then 304 on If-None-Match", async () => {
+    const { get, fake } = setup();
+    fake.vote([10, 15, 20]);
+    const res = await get(finality(17));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const etag = res.headers.get("etag");
+    expect(etag).toMatch(/^"/);
+    const body = await res.json();
+    expect(body).toMatchObject({
+      chain: "op-devnet",
+      block: { number: 17, hash: fake.hash(17), timestamp: 1017 },
+      finalized: true,
+      status: "finalized",
+      gridHeight: 20,
+      btcHeight: 100,
+      quorum: { votedPower: "200", totalPower: "300", threshold: "200", reached: true },
+      voters: [
+        { fpBtcPk: FP.a, power: "100" },
+        { fpBtcPk: FP.b, power: "100" },
+      ],
+    });
+    const again = await get(finality(17), { "if-none-match": etag ?? "" });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(etag);
+  });
+
+  it("answers a pending block with a short max-age and stores nothing about it", async () => {
+    const { get, fake, kv } = setup();
+    fake.vote([10, 20]);
+    const res = await get(finality(20));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=2");
+    expect(await res.json()).toMatchObject({
+      finalized: false,
+      status: "pending",
+      reason: expect.stringContaining("previous grid block 15"),
+    });
+    expect([...kv.store.keys()].filter((k) => k.startsWith("fin/"))).toEqual([]);
+  });
+
+  it("answers before_activation, by hash, and latest", async () => {
+    const { get, fake } = setup();
+    expect(await (await get(finality(3))).json()).toMatchObject({
+      status: "before_activation",
+      finalized: false,
+    });
+    fake.vote([10]);
+    expect(await (await get(finality(fake.hash(10)))).json()).toMatchObject({ status: "finalized" });
+    expect(await (await get(finality("latest"))).json()).toMatchObject({ block: { number: 30 } });
+  });
+
+  it("answers no_voting_power, not an error, for a block older than the BTC light client's base", async () => {
+    const { get, fake } = setup();
+    fake.vote([10]);
+    fake.btcBeforeBase();
+    const res = await get(finality(10));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ finalized: false, status: "no_voting_power", btcHeight: 99 });
+  });
+
+  it("fails closed: an upstream failure is a 503 with Retry-After, never finalized", async () => {
+    const { get, fake } = setup();
+    fake.vote([10, 15, 20]);
+    fake.fail(new BabylonUnavailableError("/cosmwasm.wasm.v1.Query/SmartContractState", new Error("down")));
+    const res = await get(finality(17));
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    const body = await res.json();
+    expect(body).toMatchObject({ code: "upstream_unavailable" });
+    expect(body).not.toHaveProperty("finalized");
+  });
+
+  it("counts upstream calls: a first decision reads the chain, a cached one nothing at all", async () => {
+    const { get, fake, kv } = setup();
+    fake.vote([10, 15, 20]);
+    const first = await get(finality(17));
+    expect(first.status).toBe(200);
+    // blockRef(17) + blockAt(20, 19, 18, 15, 10) + contractConfig + 3×blockVoters + 3×btcHeightAt + 1 powerTable
+    expect(fake.calls).toEqual({
+      blockRef: 1,
+      blockAt: 5,
+      contractConfig: 1,
+      blockVoters: 3,
+      btcHeightAt: 3,
+      powerTable: 1,
+    });
+    expect(kv.store.has(`fin/op-devnet/17/${fake.hash(17)}`)).toBe(true);
+    expect(kv.store.get("tip/op-devnet")).toBeUndefined(); // 17 is off-grid: it proves no tip
+
+    const before = fake.total();
+    const ops = { ...kv.ops };
+    const cached = await get(finality(17));
+    expect(cached.status).toBe(200);
+    expect(await cached.json()).toEqual(await first.json());
+    expect(fake.total()).toBe(before); // zero upstream calls
+    expect(kv.ops.list - ops.list).toBe(1);
+    expect(kv.ops.get - ops.get).toBe(1);
+    expect(kv.ops.put - ops.put).toBe(0);
+
+    // By hash: one L2 look-up to learn the height, then the one KV read.
+    await get(finality(fake.hash(17)));
+    expect(fake.total()).toBe(before + 1);
+  });
+
+  it("a finalized grid block advances the tip, which then shortcuts deeper decisions", async () => {
+    const { get, fake, kv } = setup();
+    fake.vote([10, 15, 20, 25]);
+    expect(await (await get(finality(20))).json()).toMatchObject({ status: "finalized" });
+    expect(JSON.parse(kv.store.get("tip/op-devnet") ?? "null")).toMatchObject({ height: 20 });
+    const voters = fake.calls.blockVoters ?? 0;
+    expect(await (await get(finality(25))).json()).toMatchObject({ status: "finalized" });
+    expect((fake.calls.blockVoters ?? 0) - voters).toBe(1); // only 25 itself: 20 is the tip
+  });
+});
+
+describe("GET /openapi.json", () => {
+  it("documents the routes", async () => {
+    const { get } = setup();
+    const res = await get("/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/v1/chains", "/v1/chains/{chain}/blocks/{blockId}/finality"]),
+    );
+  });
+});
+
+describe("GET /v1/chains/{chain}/txs/{txHash}/finality", () => {
+  const TX = `0x${"7a".repeat(32)}` as const;
+
+  it("answers 404 for an unknown transaction and 400 for a malformed hash", async () => {
+    const { get } = setup();
+    const res = await get(`/v1/chains/op-devnet/txs/${TX}/finality`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ code: "tx_not_found", field: "txHash" });
+    const bad = await get("/v1/chains/op-devnet/txs/0x1234/finality");
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: "invalid_request", field: "txHash" });
+  });
+
+  it("answers a pending transaction as pending with a reason", async () => {
+    const { get, fake } = setup();
+    fake.txs.set(TX, { status: "pending" });
+    const res = await get(`/v1/chains/op-devnet/txs/${TX}/finality`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=2");
+    expect(await res.json()).toMatchObject({
+      txHash: TX,
+      block: null,
+      finalized: false,
+      status: "pending",
+      reason: expect.stringContaining("not included"),
+    });
+  });
+
+  it("decides the transaction's block", async () => {
+    const { get, fake } = setup();
+    fake.vote([10, 15, 20]);
+    fake.txs.set(TX, { status: "included", blockNumber: 17n, blockHash: fake.hash(17) });
+    const res = await get(`/v1/chains/op-devnet/txs/${TX.toUpperCase().replace("0X", "0x")}/finality`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(await res.json()).toMatchObject({
+      txHash: TX,
+      block: { number: 17, hash: fake.hash(17) },
+      status: "finalized",
+      gridHeight: 20,
+    });
+  });
+});
+
+describe("POST /v1/chains/{chain}/finality/range", () => {
+  const post = (s: ReturnType<typeof setup>, body: unknown) =>
+    s.app.request(
+      "/v1/chains/op-devnet/finality/range",
+      { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) },
+      s.env,
+    );
+
+  it("answers the last block of the longest finalized prefix", async () => {
+    const s = setup();
+    s.fake.vote([10, 15, 20]);
+    const blocks = [16, 17, 18, 19, 20, 21, 22].map((n) => ({ number: n, hash: s.fake.hash(n) }));
+    const res = await post(s, { blocks });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.json()).toEqual({ lastFinalized: { number: 20, hash: s.fake.hash(20) } });
+    expect(await (await post(s, { blocks: blocks.slice(5) })).json()).toEqual({ lastFinalized: null });
+  });
+
+  it("rejects non-consecutive and malformed blocks with 400 naming the field", async () => {
+    const s = setup();
+    const gap = await post(s, {
+      blocks: [
+        { number: 1, hash: s.fake.hash(1) },
+        { number: 3, hash: s.fake.hash(3) },
+      ],
+    });
+    expect(gap.status).toBe(400);
+    expect(await gap.json()).toMatchObject({ code: "blocks_not_consecutive", field: "blocks" });
+    const bad = await post(s, { blocks: [{ number: 1, hash: "0x12" }] });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: "invalid_request", field: "blocks.0.hash" });
+    const empty = await post(s, { blocks: [] });
+    expect(await empty.json()).toMatchObject({ field: "blocks" });
+    expect(s.fake.total()).toBe(0);
+  });
+});
+
+describe("status, finality providers, readiness, docs", () => {
+  it("GET /v1/chains/{chain}/status reports the contract, the L2 head and the tip", async () => {
+    const { get, fake } = setup();
+    fake.vote([10]);
+    await get(finality(10));
+    const res = await get("/v1/chains/op-devnet/status");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      chain: "op-devnet",
+      contract: { bsnId: CONTRACT.bsnId, activationHeight: 10, interval: 5 },
+      l2Head: 30,
+      finalizedTip: { height: 10, hash: fake.hash(10), timestamp: 1010 },
+    });
+  });
+
+  it("GET /v1/chains/{chain}/finality-providers lists power as decimal strings", async () => {
+    const { get } = setup();
+    const res = await get("/v1/chains/op-devnet/finality-providers");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      bsnId: CONTRACT.bsnId,
+      btcHeight: 100,
+      totalPower: "300",
+      providers: [{ btcPk: FP.a, power: "100", slashed: false }, {}, {}],
+    });
+  });
+
+  it("GET /readyz probes every upstream and answers 503 when one is down", async () => {
+    const { get, fake } = setup();
+    const ok = await get("/readyz");
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({
+      status: "ready",
+      chains: [{ id: "op-devnet", l2: { ok: true, height: 30 }, babylon: { ok: true, height: 42 } }],
+    });
+    fake.fail(new BabylonUnavailableError("status", new Error("down")));
+    const down = await get("/readyz");
+    expect(down.status).toBe(503);
+    expect(down.headers.get("retry-after")).toBe("5");
+    expect(await down.json()).toMatchObject({ status: "unavailable", chains: [{ l2: { ok: false } }] });
+  });
+
+  it("GET /docs is a self-contained page linking the OpenAPI document", async () => {
+    const { get } = setup();
+    const res = await get("/docs");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await res.text();
+    expect(html).toContain('href="/openapi.json"');
+    expect(html).not.toMatch(/<script[^>]+src=/);
+  });
+
+  it("GET /openapi.json documents every endpoint", async () => {
+    const { get } = setup();
+    const doc = (await (await get("/openapi.json")).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/healthz",
+      "/readyz",
+      "/v1/chains",
+      "/v1/chains/{chain}/blocks/{blockId}/finality",
+      "/v1/chains/{chain}/finality-providers",
+      "/v1/chains/{chain}/finality/range",
+      "/v1/chains/{chain}/status",
+      "/v1/chains/{chain}/txs/{txHash}/finality",
+    ]);
+  });
+});
+
+describe("scheduled tip advancement", () => {
+  it("walks consecutive grid heights from activation, bounded, stopping at the first non-finalized", async () => {
+    const { fake, kv, env } = setup();
+    fake.vote([10, 15, 20, 30]); // 25 has no votes
+    const deps = { readers: () => fake.readers };
+    expect(await advanceFinalizedTips(env, deps, 2)).toEqual([{ chain: "op-devnet", from: null, to: 15 }]);
+    expect(JSON.parse(kv.store.get("tip/op-devnet") ?? "null")).toMatchObject({ height: 15 });
+    expect(await advanceFinalizedTips(env, deps)).toEqual([{ chain: "op-devnet", from: 15, to: 20 }]);
+    fake.vote([25]);
+    expect(await advanceFinalizedTips(env, deps)).toEqual([{ chain: "op-devnet", from: 20, to: 30 }]);
+    expect(JSON.parse(kv.store.get("tip/op-devnet") ?? "null")).toMatchObject({ height: 30 });
+  });
+
+  it("reports an upstream failure without moving the tip", async () => {
+    const { fake, kv, env } = setup();
+    fake.fail(new BabylonUnavailableError("config", new Error("down")));
+    const [result] = await advanceFinalizedTips(env, { readers: () => fake.readers });
+    expect(result).toMatchObject({
+      chain: "op-devnet",
+      from: null,
+      to: null,
+      error: "BabylonUnavailableError",
+    });
+    expect(kv.store.has("tip/op-devnet")).toBe(false);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * @module The cron's work: move every chain's finalized tip (`tip/{chain}`) forward along consecutive grid
+ * heights, with bounded work per run. Each step decides the next grid block with the same cached rule the read
+ * API uses; a finalized grid block decided by its own quorum advances the tip (see `decideWithCache`). The walk
+ * stops at the first grid block that is not finalized or not produced yet. Chains fail independently.
+ */
+import { loadChainRegistry } from "../chains/index.ts";
+import { cachedContractConfig, decideWithCache, readTip } from "../finality/sources.ts";
+import { type AppDeps, defaultDeps } from "./context.ts";
+
+/** Grid blocks decided per chain per run (each costs about one votes and one power look-up). */
+export const DEFAULT_TIP_STEPS = 16;
+
+export type TipAdvance = { chain: string; from: number | null; to: number | null; error?: string };
+
+export async function advanceFinalizedTips(
+  env: Env,
+  deps: AppDeps = defaultDeps,
+  maxSteps = DEFAULT_TIP_STEPS,
+): Promise<TipAdvance[]> {
+  const registry = await loadChainRegistry(env);
+  return Promise.all(
+    registry.list().map(async (chain): Promise<TipAdvance> => {
+      const readers = deps.readers(chain, env);
+      const cache = {
+        chain: chain.id,
+        kv: env.FINALITY_KV,
+        readers,
+        quorum: { numerator: BigInt(chain.quorum.numerator), denominator: BigInt(chain.quorum.denominator) },
+      };
+      const start = await readTip(cache.kv, chain.id);
+      const from = start === null ? null : Number(start.number);
+      let to = from;
+      try {
+        const config = await cachedContractConfig(cache);
+        const a = BigInt(config.activationHeight);
+        const interval = BigInt(config.interval);
+        let next = start === null || start.number < a ? a : start.number + interval;
+        for (let step = 0; step < maxSteps; step++, next += interval) {
+          const block = await readers.blockAt(next);
+          if (!block) break;
+          const { decision } = await decideWithCache({ ...cache, canonical: block }, block);
+          if (!decision.finalized) break;
+          to = Number(block.number);
+        }
+        return { chain: chain.id, from, to };
+      } catch (error) {
+        console.error(`scheduled: advancing the tip of ${chain.id} failed`, error);
+        return { chain: chain.id, from, to, error: error instanceof Error ? error.name : "Error" };
+      }
+    }),
+  );
+}

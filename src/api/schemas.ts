@@ -1,0 +1,199 @@
+/**
+ * @module zod schemas of the read API (they validate requests and document `/openapi.json`).
+ *
+ * JSON numbers: L2 and BTC heights and timestamps are JSON numbers (they stay far below 2^53); satoshi amounts
+ * (power, thresholds) are decimal strings, so no client loses precision.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Decision } from "../finality/index.ts";
+
+export const ChainParam = z.string().openapi({
+  param: { name: "chain", in: "path" },
+  description: "Consumer chain id, as listed by GET /v1/chains.",
+  example: "op-devnet",
+});
+
+export const BlockIdParam = z
+  .string()
+  .regex(/^(?:0|[1-9][0-9]{0,15}|0x[0-9a-fA-F]{64}|latest|finalized)$/, {
+    error: 'must be a decimal height, a 32-byte 0x hash, "latest" or "finalized"',
+  })
+  .refine((v) => !/^[0-9]+$/.test(v) || Number.isSafeInteger(Number(v)), {
+    error: "height must be a safe integer",
+  })
+  .openapi({
+    param: { name: "blockId", in: "path" },
+    description:
+      'Decimal L2 height, 32-byte 0x block hash, "latest", or "finalized" (the L2 node\'s own finalized tag).',
+    example: "1234",
+  });
+
+export const TxHashParam = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, { error: "must be a 32-byte 0x transaction hash" })
+  .openapi({ param: { name: "txHash", in: "path" }, example: `0x${"ab".repeat(32)}` });
+
+const Hash = z.string().openapi({ example: `0x${"12".repeat(32)}` });
+const Sats = z
+  .string()
+  .regex(/^[0-9]+$/)
+  .openapi({ description: "satoshi, decimal string", example: "100000" });
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string(),
+    detail: z.string().optional(),
+    field: z.string().optional(),
+  })
+  .openapi("Problem");
+
+export const problemContent = { "application/problem+json": { schema: ProblemSchema } };
+
+export const ChainSchema = z
+  .object({
+    id: z.string(),
+    babylonChainId: z.string(),
+    contractAddress: z.string(),
+    quorum: z.object({ numerator: z.number().int(), denominator: z.number().int() }),
+    contract: z
+      .object({ bsnId: z.string(), activationHeight: z.number().int(), interval: z.number().int() })
+      .nullable()
+      .openapi({ description: "The finality contract's config; null when Babylon could not be read." }),
+  })
+  .openapi("Chain");
+
+export const ChainsSchema = z.object({ chains: z.array(ChainSchema) }).openapi("Chains");
+
+export const FinalityStatusSchema = z
+  .enum(["finalized", "pending", "before_activation", "no_voting_power", "not_canonical"])
+  .openapi("FinalityStatus");
+
+export const DecisionSchema = z
+  .object({
+    chain: z.string(),
+    block: z.object({
+      number: z.number().int(),
+      hash: Hash,
+      timestamp: z
+        .number()
+        .int()
+        .nullable()
+        .openapi({ description: "Unix seconds; null when not canonical" }),
+    }),
+    finalized: z.boolean(),
+    status: FinalityStatusSchema,
+    reason: z.string().optional(),
+    gridHeight: z.number().int().nullable(),
+    btcHeight: z.number().int().nullable(),
+    quorum: z
+      .object({ votedPower: Sats, totalPower: Sats, threshold: Sats, reached: z.boolean() })
+      .nullable(),
+    voters: z.array(
+      z.object({ fpBtcPk: z.string(), power: Sats, pubRand: z.string(), signature: z.string() }),
+    ),
+  })
+  .openapi("BlockFinality");
+
+export type DecisionJson = z.infer<typeof DecisionSchema>;
+
+/** The JSON shape of a decision: heights as numbers, satoshi as decimal strings. */
+export function decisionJson(chain: string, d: Decision): DecisionJson {
+  return {
+    chain,
+    block: {
+      number: Number(d.block.number),
+      hash: d.block.hash,
+      timestamp: "timestamp" in d.block ? Number(d.block.timestamp) : null,
+    },
+    finalized: d.finalized,
+    status: d.status,
+    ...(d.reason !== undefined ? { reason: d.reason } : {}),
+    gridHeight: d.gridHeight === null ? null : Number(d.gridHeight),
+    btcHeight: d.btcHeight === null ? null : Number(d.btcHeight),
+    quorum: d.quorum
+      ? {
+          votedPower: d.quorum.votedPower.toString(),
+          totalPower: d.quorum.totalPower.toString(),
+          threshold: d.quorum.threshold.toString(),
+          reached: d.quorum.reached,
+        }
+      : null,
+    voters: d.voters.map((v) => ({
+      fpBtcPk: v.fpBtcPk,
+      power: v.power.toString(),
+      pubRand: v.pubRand,
+      signature: v.signature,
+    })),
+  };
+}
+
+export const TxFinalitySchema = DecisionSchema.extend({
+  txHash: z.string(),
+  block: DecisionSchema.shape.block
+    .nullable()
+    .openapi({ description: "null while the transaction is pending" }),
+}).openapi("TxFinality");
+
+const BlockIdBody = z.object({
+  number: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  hash: z.string().regex(/^0x[0-9a-fA-F]{64}$/, { error: "must be a 32-byte 0x block hash" }),
+});
+
+/** Longest range one request may ask about. */
+export const MAX_RANGE_BLOCKS = 100;
+
+export const RangeRequestSchema = z
+  .object({
+    blocks: z
+      .array(BlockIdBody)
+      .min(1, { error: "must list at least one block" })
+      .max(MAX_RANGE_BLOCKS, { error: `must list at most ${MAX_RANGE_BLOCKS} blocks` }),
+  })
+  .openapi("FinalityRangeRequest");
+
+export const RangeResponseSchema = z
+  .object({
+    lastFinalized: z.object({ number: z.number().int(), hash: Hash }).nullable().openapi({
+      description: "Last block of the longest finalized prefix; null when the first is not finalized",
+    }),
+  })
+  .openapi("FinalityRange");
+
+export const StatusSchema = z
+  .object({
+    chain: z.string(),
+    contract: z.object({ bsnId: z.string(), activationHeight: z.number().int(), interval: z.number().int() }),
+    l2Head: z.number().int(),
+    finalizedTip: z
+      .object({ height: z.number().int(), hash: Hash, timestamp: z.number().int() })
+      .nullable()
+      .openapi({ description: "Highest BTC-finalized grid block known to the edge (KV tip/{chain})" }),
+  })
+  .openapi("ChainStatus");
+
+export const FinalityProvidersSchema = z
+  .object({
+    chain: z.string(),
+    bsnId: z.string(),
+    btcHeight: z.number().int().openapi({ description: "The BTC tip the power table is computed at" }),
+    totalPower: Sats,
+    providers: z.array(z.object({ btcPk: z.string(), power: Sats, slashed: z.boolean() })),
+  })
+  .openapi("FinalityProviders");
+
+const Probe = z.object({
+  ok: z.boolean(),
+  latencyMs: z.number(),
+  height: z.number().int().optional(),
+  error: z.string().optional(),
+});
+
+export const ReadinessSchema = z
+  .object({
+    status: z.enum(["ready", "unavailable"]),
+    chains: z.array(z.object({ id: z.string(), l2: Probe, babylon: Probe })),
+  })
+  .openapi("Readiness");

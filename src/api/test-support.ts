@@ -1,0 +1,153 @@
+/**
+ * @module Test doubles for the read API (Node tests): an in-memory KV namespace, fake chain readers over the
+ * finality rule's fake chain, and a fake `Env`. Every upstream call is counted.
+ */
+import { toBech32 } from "@cosmjs/encoding";
+import {
+  type PowerTable as BabylonPowerTable,
+  BtcTimestampBeforeBaseError,
+  type ContractConfig,
+} from "../babylon/index.ts";
+import { fakeChain, fakeVoter } from "../finality/fake-sources.ts";
+import type { Voter } from "../finality/index.ts";
+import { BlockNotFoundError, type BlockRef, type Hex } from "../l2/index.ts";
+import type { ChainReaders, TxLocation } from "./context.ts";
+
+/** A Map-backed KVNamespace with the operations the edge uses (get text, put, delete, list by prefix). */
+export function memoryKv() {
+  const store = new Map<string, string>();
+  const ops = { get: 0, put: 0, list: 0, delete: 0 };
+  const kv = {
+    store,
+    ops,
+    async get(key: string) {
+      ops.get++;
+      return store.get(key) ?? null;
+    },
+    async put(key: string, value: string) {
+      ops.put++;
+      store.set(key, value);
+    },
+    async delete(key: string) {
+      ops.delete++;
+      store.delete(key);
+    },
+    async list(options: { prefix?: string; limit?: number } = {}) {
+      ops.list++;
+      const names = [...store.keys()].filter((k) => k.startsWith(options.prefix ?? "")).sort();
+      const keys = names.slice(0, options.limit ?? 1000).map((name) => ({ name }));
+      return { keys, list_complete: true, cacheStatus: null };
+    },
+  };
+  return kv;
+}
+
+export const FP = { a: "aa".repeat(32), b: "bb".repeat(32), c: "cc".repeat(32) };
+export const CONTRACT_ADDRESS = toBech32("bbn", new Uint8Array(32).fill(7));
+
+export const CONTRACT: ContractConfig = {
+  bsnId: "op-devnet-bsn",
+  activationHeight: 10,
+  interval: 5,
+  minPubRand: 1,
+  rateLimiting: { blockInterval: 100, maxMsgsPerInterval: 100 },
+};
+
+/** Fake readers over a chain of `length` blocks; FPs a, b, c have 100 sat each; `vote` records votes. */
+export function fakeReaders(length = 31) {
+  const chain: BlockRef[] = fakeChain(length);
+  const book = new Map<string, Voter[]>();
+  const calls: Record<string, number> = {};
+  const txs = new Map<string, TxLocation>();
+  let failing: Error | null = null;
+  let beforeBtcBase = false;
+  const count = (name: string) => {
+    calls[name] = (calls[name] ?? 0) + 1;
+    if (failing) throw failing;
+  };
+  const readers: ChainReaders = {
+    async blockRef(id) {
+      count("blockRef");
+      const found =
+        typeof id === "bigint"
+          ? chain[Number(id)]
+          : id === "latest" || id === "finalized"
+            ? chain[chain.length - 1]
+            : chain.find((b) => b.hash === id.toLowerCase());
+      if (!found) throw new BlockNotFoundError(String(id));
+      return found;
+    },
+    async blockAt(number) {
+      count("blockAt");
+      return chain[Number(number)] ?? null;
+    },
+    async contractConfig() {
+      count("contractConfig");
+      return CONTRACT;
+    },
+    async blockVoters(height, hash) {
+      count("blockVoters");
+      return book.get(`${height}/${hash}`) ?? [];
+    },
+    async btcHeightAt(timestamp) {
+      count("btcHeightAt");
+      if (beforeBtcBase) throw new BtcTimestampBeforeBaseError(timestamp, { height: 100, timestamp: 1 });
+      return { height: 100 };
+    },
+    async powerTable(_bsnId, btcHeight): Promise<BabylonPowerTable> {
+      count("powerTable");
+      const providers = Object.values(FP).map((btcPk) => ({ btcPk, power: 100n, slashed: false }));
+      return { btcHeight, totalPower: 300n, providers };
+    },
+    async transaction(hash) {
+      count("transaction");
+      return txs.get(hash) ?? { status: "unknown" };
+    },
+    async l2Head() {
+      count("l2Head");
+      return BigInt(chain.length - 1);
+    },
+    async babylonHeight() {
+      count("babylonHeight");
+      return 42;
+    },
+  };
+  return {
+    chain,
+    readers,
+    calls,
+    txs,
+    /** Total upstream calls so far. */
+    total: () => Object.values(calls).reduce((a, b) => a + b, 0),
+    /** Makes every reader throw `error` (or stop throwing with `null`). */
+    fail(error: Error | null) {
+      failing = error;
+    },
+    /** Every L2 timestamp now precedes the BTC light client's base header. */
+    btcBeforeBase() {
+      beforeBtcBase = true;
+    },
+    /** FPs vote for the blocks at `heights`. */
+    vote(heights: number[], fps: string[] = [FP.a, FP.b]) {
+      for (const h of heights) {
+        const b = chain[h] as BlockRef;
+        book.set(
+          `${h}/${b.hash}`,
+          fps.map((fp) => fakeVoter(fp, b.number)),
+        );
+      }
+    },
+    hash: (n: number): Hex => (chain[n] as BlockRef).hash,
+  };
+}
+
+export function fakeEnv(kv: ReturnType<typeof memoryKv>, chains: string[] = ["op-devnet"]): Env {
+  const config = chains.map((id) => ({
+    id,
+    l2RpcUrl: "http://127.0.0.1:8545",
+    babylonRpcUrl: "http://127.0.0.1:26657",
+    babylonChainId: "bbn-devnet",
+    contractAddress: CONTRACT_ADDRESS,
+  }));
+  return { CHAINS: JSON.stringify(config), FINALITY_KV: kv } as unknown as Env;
+}
