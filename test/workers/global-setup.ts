@@ -3,8 +3,23 @@
 import type { TestProject } from "vitest/node";
 import { CANNED_ANSWERS } from "../fixtures/finality-contract-answers.ts";
 import { loadSharedVectors, VECTORS_MISSING_MESSAGE } from "../support/vectors.ts";
-import { startAnvil, startBabylonEmulator } from "./support/devnet-processes.ts";
+import { mineBlocks, startAnvil, startBabylonEmulator } from "./support/devnet-processes.ts";
 import { startFakeComet } from "./support/fake-comet.ts";
+import { BELOW_QUORUM_FPS, FAST_EMULATOR_ENV, QUORUM_FPS, voteOnDevnet } from "./support/voted-devnet.ts";
+
+/** The e2e's L2: blocks 1–8; votes by block (none: no votes). */
+const E2E_HEAD = 8;
+const E2E_PLAN = new Map<number, string[]>([
+  [1, QUORUM_FPS],
+  [2, QUORUM_FPS],
+  [3, QUORUM_FPS],
+  [4, QUORUM_FPS],
+  // 6.0M of 10.0M: just below 2/3.
+  [5, BELOW_QUORUM_FPS],
+  // Quorum, but its predecessor (5) is not finalized.
+  [6, QUORUM_FPS],
+  [7, []],
+]);
 
 export default async function setup(project: TestProject) {
   const vectors = loadSharedVectors();
@@ -15,7 +30,22 @@ export default async function setup(project: TestProject) {
   project.provide("fakeCometUrl", fakeComet.url);
 
   // The read API end to end: the real Babylon emulator and anvil, as a CHAINS registry for the worker.
-  const [babylon, anvil] = await Promise.all([startBabylonEmulator(), startAnvil()]);
+  const [babylon, anvil] = await Promise.all([startBabylonEmulator(FAST_EMULATOR_ENV), startAnvil()]);
+  try {
+    await mineBlocks(anvil.url, E2E_HEAD - 5);
+    const voted = await voteOnDevnet({
+      babylonRpcUrl: babylon.url,
+      contractAddress: babylon.contractAddress,
+      chainId: babylon.chainId,
+      l2RpcUrl: anvil.url,
+      plan: E2E_PLAN,
+      commitCount: 20,
+    });
+    project.provide("e2eVotes", JSON.stringify({ head: E2E_HEAD, ...voted }));
+  } catch (error) {
+    await Promise.all([fakeComet.close(), babylon.stop(), anvil.stop()]);
+    throw error;
+  }
   project.provide(
     "e2eChains",
     JSON.stringify([
@@ -41,6 +71,11 @@ declare module "vitest" {
     fakeCometUrl: string;
     /** CHAINS JSON naming the real Babylon emulator and anvil started for the read-API e2e. */
     e2eChains: string;
+    /**
+     * JSON `{ head, blocks: [{ number, hash, voters }], publicKeys: { fp-1: hex, … } }`: the e2e L2 head and the
+     * blocks the devnet FPs voted on (global-setup.ts).
+     */
+    e2eVotes: string;
     /** The emulator's BSN id. */
     e2eBsnId: string;
   }

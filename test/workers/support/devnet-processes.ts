@@ -62,21 +62,29 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeout
 }
 
 /** The Babylon emulator with the default devnet genesis; resolves with its RPC URL and the contract address. */
-export async function startBabylonEmulator(): Promise<Running & { contractAddress: string; bsnId: string }> {
+export async function startBabylonEmulator(
+  env: Record<string, string> = {},
+): Promise<Running & { contractAddress: string; bsnId: string; chainId: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ["scripts/run-ts.mjs", "devnet/babylon/main.ts"], {
-    env: { ...process.env, BABYLON_RPC_PORT: String(port) },
+    env: { ...process.env, ...env, BABYLON_RPC_PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const stop = stopper(child);
   try {
     const match = await waitForLine(
       child,
-      /babylon devnet ready: .*rpc=(\S+) .*contracts: ([a-z0-9-]+)=(bbn1[a-z0-9]+)/,
+      /babylon devnet ready: chain-id=(\S+) rpc=(\S+) .*contracts: ([a-z0-9-]+)=(bbn1[a-z0-9]+)/,
       "babylon emulator",
       60_000,
     );
-    return { url: match[1] as string, bsnId: match[2] as string, contractAddress: match[3] as string, stop };
+    return {
+      chainId: match[1] as string,
+      url: match[2] as string,
+      bsnId: match[3] as string,
+      contractAddress: match[4] as string,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
@@ -95,20 +103,25 @@ export async function startAnvil(blocks = 5): Promise<Running> {
   try {
     await waitForLine(child, /Listening on/, "anvil", 30_000);
     const url = `http://127.0.0.1:${port}`;
-    const response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "anvil_mine",
-        params: [`0x${blocks.toString(16)}`],
-      }),
-    });
-    if (!response.ok) throw new Error(`anvil_mine: HTTP ${response.status}`);
+    await mineBlocks(url, blocks);
     return { url, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Mines `blocks` anvil blocks. */
+export async function mineBlocks(url: string, blocks: number): Promise<void> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "anvil_mine",
+      params: [`0x${blocks.toString(16)}`],
+    }),
+  });
+  if (!response.ok) throw new Error(`anvil_mine: HTTP ${response.status}`);
 }
