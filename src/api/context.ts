@@ -6,11 +6,14 @@
 import type { Context } from "hono";
 import {
   type BtcHeaderCache,
+  type BtcStakingActivation,
   createBabylonRpc,
   createFinalityQueryClient,
   getBlockVoters,
   getBtcHeightAtTimestamp,
+  getBtcStakingActivation,
   getContractConfig,
+  getHighestVotedHeight,
   getPowerTable,
 } from "../babylon/index.ts";
 import { type ChainConfig, type ChainRegistry, loadChainRegistry } from "../chains/index.ts";
@@ -36,6 +39,10 @@ export type ChainReaders = FinalityReaders & {
   l2Head(): Promise<bigint>;
   /** CometBFT `status`: the latest Babylon height (readiness probe). */
   babylonHeight(): Promise<number>;
+  /** The contract's `highest_voted_height` of an FP; `null` when it never voted. */
+  highestVotedHeight(fpBtcPk: string): Promise<number | null>;
+  /** BTC-staking activation (gadget §1.5); `null` while no delegation is active. Expensive: cache it. */
+  btcStakingActivation(bsnId: string): Promise<BtcStakingActivation | null>;
 };
 
 export type AppDeps = {
@@ -134,6 +141,8 @@ export function createUpstreamReaders(chain: ChainConfig): ChainReaders {
         throw toReadError(error, "number (eth_blockNumber)");
       }
     },
+    highestVotedHeight: (fpBtcPk) => getHighestVotedHeight(contractClient(), fpBtcPk),
+    btcStakingActivation: (bsnId) => getBtcStakingActivation(babylon(), bsnId),
     async babylonHeight() {
       const status = await babylon().comet.status();
       return status.syncInfo.latestBlockHeight;

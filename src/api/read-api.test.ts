@@ -295,30 +295,148 @@ describe("POST /v1/chains/{chain}/finality/range", () => {
 });
 
 describe("status, finality providers, readiness, docs", () => {
-  it("GET /v1/chains/{chain}/status reports the contract, the L2 head and the tip", async () => {
-    const { get, fake } = setup();
+  it("GET /v1/chains/{chain}/status reports head, tip, lag, activation, power and tip update time", async () => {
+    const { get, fake, kv } = setup();
     fake.vote([10]);
+    const before = Math.floor(Date.now() / 1000);
     await get(finality(10));
     const res = await get("/v1/chains/op-devnet/status");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({
+    const body = (await res.json()) as { lastTipUpdate: number };
+    expect(body.lastTipUpdate).toBeGreaterThanOrEqual(before);
+    expect(body.lastTipUpdate).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(body).toEqual({
       chain: "op-devnet",
       contract: { bsnId: CONTRACT.bsnId, activationHeight: 10, interval: 5 },
-      l2Head: 30,
+      l2Head: { number: 30, hash: fake.hash(30), timestamp: 1030 },
       finalizedTip: { height: 10, hash: fake.hash(10), timestamp: 1010 },
+      lag: { blocks: 20, seconds: 20 },
+      activation: { height: 10, btcStakingActivatedAt: null, btcHeight: null },
+      fpCount: 3,
+      totalPower: "300",
+      lastTipUpdate: body.lastTipUpdate,
+    });
+    expect(JSON.parse(kv.store.get("tip/op-devnet") ?? "null")).toMatchObject({
+      updatedAt: body.lastTipUpdate,
     });
   });
 
-  it("GET /v1/chains/{chain}/finality-providers lists power as decimal strings", async () => {
-    const { get } = setup();
+  it("status: lag in blocks and seconds differ when timestamps do; an old tip has no update time", async () => {
+    const { get, fake, kv } = setup();
+    // A tip stored before `updatedAt` existed (backward compatible), with its own L2 timestamp.
+    kv.store.set("tip/op-devnet", JSON.stringify({ height: 25, hash: fake.hash(25), timestamp: 1000 }));
+    const body = await (await get("/v1/chains/op-devnet/status")).json();
+    expect(body).toMatchObject({
+      l2Head: { number: 30, timestamp: 1030 },
+      finalizedTip: { height: 25, timestamp: 1000 },
+      lag: { blocks: 5, seconds: 30 },
+      lastTipUpdate: null,
+    });
+  });
+
+  it("status: no tip → lag null; BTC-staking activation is computed once, then served from KV", async () => {
+    const { get, fake, kv } = setup();
+    const first = await get("/v1/chains/op-devnet/status");
+    expect(await first.json()).toMatchObject({
+      finalizedTip: null,
+      lag: null,
+      lastTipUpdate: null,
+      activation: { height: 10, btcStakingActivatedAt: null, btcHeight: null },
+    });
+    expect(fake.calls.btcStakingActivation).toBe(1);
+    // Not activated: the negative answer is kept briefly (KV TTL), so the next call re-checks only after it.
+    kv.store.delete("activation/op-devnet");
+    fake.activate({ btcHeight: 120, timestamp: 1_700_000_000 });
+    const second = await (await get("/v1/chains/op-devnet/status")).json();
+    expect(second).toMatchObject({
+      activation: { height: 10, btcStakingActivatedAt: 1_700_000_000, btcHeight: 120 },
+    });
+    expect(fake.calls.btcStakingActivation).toBe(2);
+    fake.activate(null); // it never changes once reached: the cached value wins
+    const third = await (await get("/v1/chains/op-devnet/status")).json();
+    expect(third).toMatchObject({ activation: { btcStakingActivatedAt: 1_700_000_000, btcHeight: 120 } });
+    expect(fake.calls.btcStakingActivation).toBe(2);
+  });
+
+  it("GET /v1/chains/{chain}/finality-providers lists power, last voted height and canonical recent votes", async () => {
+    const { get, fake } = setup();
+    // Grid: 10, 15, 20, 25, 30 (head 30). a and b vote 10, 20, 30; c votes 15 and a fork of 25 (not canonical).
+    fake.vote([10, 20, 30], [FP.a, FP.b]);
+    fake.vote([15], [FP.c]);
+    fake.voteFork(25, [FP.c]);
     const res = await get("/v1/chains/op-devnet/finality-providers");
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({
+    expect(await res.json()).toEqual({
+      chain: "op-devnet",
       bsnId: CONTRACT.bsnId,
       btcHeight: 100,
       totalPower: "300",
-      providers: [{ btcPk: FP.a, power: "100", slashed: false }, {}, {}],
+      l2Head: 30,
+      gridHeights: [30, 25, 20, 15, 10],
+      providers: [
+        {
+          btcPk: FP.a,
+          power: "100",
+          slashed: false,
+          lastVotedHeight: 30,
+          recentVotes: { window: 5, count: 3 },
+        },
+        {
+          btcPk: FP.b,
+          power: "100",
+          slashed: false,
+          lastVotedHeight: 30,
+          recentVotes: { window: 5, count: 3 },
+        },
+        {
+          btcPk: FP.c,
+          power: "100",
+          slashed: false,
+          lastVotedHeight: 15,
+          recentVotes: { window: 5, count: 1 },
+        },
+      ],
     });
+    // Cost: one block and one block_voters per grid height, one highest_voted_height per FP.
+    expect(fake.calls).toMatchObject({ blockAt: 5, blockVoters: 5, highestVotedHeight: 3 });
+  });
+
+  it("finality-providers: window=2 counts only the last two grid heights; an FP that never voted has null", async () => {
+    const { get, fake } = setup();
+    fake.vote([10, 15], [FP.a]);
+    fake.vote([25, 30], [FP.b]);
+    const body = (await (await get("/v1/chains/op-devnet/finality-providers?window=2")).json()) as {
+      gridHeights: number[];
+      providers: { lastVotedHeight: number | null; recentVotes: { window: number; count: number } }[];
+    };
+    expect(body.gridHeights).toEqual([30, 25]);
+    expect(body.providers.map((p) => [p.lastVotedHeight, p.recentVotes])).toEqual([
+      [15, { window: 2, count: 0 }],
+      [30, { window: 2, count: 2 }],
+      [null, { window: 2, count: 0 }],
+    ]);
+    expect(fake.calls).toMatchObject({ blockAt: 2, blockVoters: 2 });
+  });
+
+  it("finality-providers: a head below activation examines no grid height", async () => {
+    const { get } = setup(8); // head 7 < activation 10
+    const body = await (await get("/v1/chains/op-devnet/finality-providers")).json();
+    expect(body).toMatchObject({
+      l2Head: 7,
+      gridHeights: [],
+      providers: [{ recentVotes: { window: 0, count: 0 } }, {}, {}],
+    });
+  });
+
+  it("finality-providers: an invalid window is a 400 problem naming the field", async () => {
+    const { get, fake } = setup();
+    for (const bad of ["0", "101", "abc", "2.5", "-1"]) {
+      const res = await get(`/v1/chains/op-devnet/finality-providers?window=${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      expect(await res.json()).toMatchObject({ status: 400, field: "window" });
+    }
+    expect(fake.total()).toBe(0);
   });
 
   it("GET /readyz probes every upstream and answers 503 when one is down", async () => {

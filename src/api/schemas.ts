@@ -166,13 +166,69 @@ export const StatusSchema = z
   .object({
     chain: z.string(),
     contract: z.object({ bsnId: z.string(), activationHeight: z.number().int(), interval: z.number().int() }),
-    l2Head: z.number().int(),
+    l2Head: z
+      .object({ number: z.number().int(), hash: Hash, timestamp: z.number().int() })
+      .openapi({ description: "The L2 node's latest block (timestamp in unix seconds)" }),
     finalizedTip: z
       .object({ height: z.number().int(), hash: Hash, timestamp: z.number().int() })
       .nullable()
       .openapi({ description: "Highest BTC-finalized grid block known to the edge (KV tip/{chain})" }),
+    lag: z
+      .object({
+        blocks: z.number().int().openapi({ description: "l2Head.number − finalizedTip.height (≥ 0)" }),
+        seconds: z.number().int().openapi({ description: "l2Head.timestamp − finalizedTip.timestamp (≥ 0)" }),
+      })
+      .nullable()
+      .openapi({ description: "How far finality trails the L2 head; null when no tip is known" }),
+    activation: z
+      .object({
+        height: z.number().int().openapi({ description: "The contract's BSN activation height (L2)" }),
+        btcStakingActivatedAt: z
+          .number()
+          .int()
+          .nullable()
+          .openapi({
+            description:
+              "Unix seconds of the BTC header at the earliest height where a delegation with covenant quorum became " +
+              "active (start_height + k, gadget §1.5); null while none is (see btcHeight), or when that height is below " +
+              "the BTC light client's base header (unknowable from Babylon). Cached forever once known.",
+          }),
+        btcHeight: z
+          .number()
+          .int()
+          .nullable()
+          .openapi({ description: "That BTC height; null while BTC staking is not active" }),
+      })
+      .openapi({ description: "Activation of the finality contract and of BTC staking" }),
+    fpCount: z
+      .number()
+      .int()
+      .openapi({ description: "Finality providers in the power table at the BTC tip" }),
+    totalPower: Sats.openapi({ description: "Σ voting power at the BTC tip, satoshi, decimal string" }),
+    lastTipUpdate: z.number().int().nullable().openapi({
+      description:
+        "Unix seconds when the finalized tip last advanced; null when unknown (no tip, or an older one)",
+    }),
   })
   .openapi("ChainStatus");
+
+/** Default and largest `window` of `GET /finality-providers` (grid heights whose votes are read). */
+export const DEFAULT_VOTE_WINDOW = 100;
+export const MAX_VOTE_WINDOW = 100;
+
+export const VoteWindowQuery = z.object({
+  window: z.coerce
+    .number()
+    .int({ error: "must be an integer" })
+    .min(1, { error: "must be at least 1" })
+    .max(MAX_VOTE_WINDOW, { error: `must be at most ${MAX_VOTE_WINDOW}` })
+    .default(DEFAULT_VOTE_WINDOW)
+    .openapi({
+      param: { name: "window", in: "query" },
+      description: `Grid heights (up to the L2 head) whose votes are counted per FP; 1–${MAX_VOTE_WINDOW}, default ${DEFAULT_VOTE_WINDOW}.`,
+      example: 100,
+    }),
+});
 
 export const FinalityProvidersSchema = z
   .object({
@@ -180,7 +236,37 @@ export const FinalityProvidersSchema = z
     bsnId: z.string(),
     btcHeight: z.number().int().openapi({ description: "The BTC tip the power table is computed at" }),
     totalPower: Sats,
-    providers: z.array(z.object({ btcPk: z.string(), power: Sats, slashed: z.boolean() })),
+    l2Head: z.number().int().openapi({ description: "The L2 head the vote window ends at" }),
+    gridHeights: z.array(z.number().int()).openapi({
+      description:
+        "The grid heights examined (activationHeight + i·interval ≤ l2Head), newest first: the last `window` of them",
+    }),
+    providers: z.array(
+      z.object({
+        btcPk: z.string(),
+        power: Sats.openapi({ description: "Voting power now (at the BTC tip), satoshi" }),
+        slashed: z.boolean(),
+        lastVotedHeight: z
+          .number()
+          .int()
+          .nullable()
+          .openapi({ description: "The contract's highest_voted_height; null when it never voted" }),
+        recentVotes: z
+          .object({
+            window: z
+              .number()
+              .int()
+              .openapi({ description: "Grid heights examined (≤ the requested window)" }),
+            count: z.number().int().openapi({
+              description:
+                "Of those, how many the FP voted for with the canonical block's hash (block_voters)",
+            }),
+          })
+          .openapi({
+            description: "Votes for canonical blocks over the last `window` grid heights up to l2Head",
+          }),
+      }),
+    ),
   })
   .openapi("FinalityProviders");
 

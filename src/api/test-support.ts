@@ -8,7 +8,7 @@ import {
   BtcTimestampBeforeBaseError,
   type ContractConfig,
 } from "../babylon/index.ts";
-import { fakeChain, fakeVoter } from "../finality/fake-sources.ts";
+import { fakeChain, fakeHash, fakeVoter } from "../finality/fake-sources.ts";
 import type { Voter } from "../finality/index.ts";
 import { BlockNotFoundError, type BlockRef, type Hex } from "../l2/index.ts";
 import type { ChainReaders, TxLocation } from "./context.ts";
@@ -61,6 +61,8 @@ export function fakeReaders(length = 31) {
   const txs = new Map<string, TxLocation>();
   let failing: Error | null = null;
   let beforeBtcBase = false;
+  const highestVoted = new Map<string, number>();
+  let activation: { btcHeight: number; timestamp: number | null } | null = null;
   const count = (name: string) => {
     calls[name] = (calls[name] ?? 0) + 1;
     if (failing) throw failing;
@@ -111,6 +113,14 @@ export function fakeReaders(length = 31) {
       count("babylonHeight");
       return 42;
     },
+    async highestVotedHeight(fpBtcPk) {
+      count("highestVotedHeight");
+      return highestVoted.get(fpBtcPk) ?? null;
+    },
+    async btcStakingActivation() {
+      count("btcStakingActivation");
+      return activation;
+    },
   };
   return {
     chain,
@@ -127,8 +137,16 @@ export function fakeReaders(length = 31) {
     btcBeforeBase() {
       beforeBtcBase = true;
     },
-    /** FPs vote for the blocks at `heights`. */
+    /** BTC staking becomes active at `btcHeight` (header time `timestamp`), or inactive with `null`. */
+    activate(value: { btcHeight: number; timestamp: number | null } | null) {
+      activation = value;
+    },
+    /** FPs vote for the blocks at `heights` (the contract's `highest_voted_height` follows). */
     vote(heights: number[], fps: string[] = [FP.a, FP.b]) {
+      for (const fp of fps) {
+        const highest = Math.max(highestVoted.get(fp) ?? -1, ...heights);
+        if (highest >= 0) highestVoted.set(fp, highest);
+      }
       for (const h of heights) {
         const b = chain[h] as BlockRef;
         book.set(
@@ -136,6 +154,13 @@ export function fakeReaders(length = 31) {
           fps.map((fp) => fakeVoter(fp, b.number)),
         );
       }
+    },
+    /** FPs vote for a non-canonical (forked) block at `height`. */
+    voteFork(height: number, fps: string[]) {
+      book.set(
+        `${height}/${fakeHash(BigInt(height), 9)}`,
+        fps.map((fp) => fakeVoter(fp, BigInt(height))),
+      );
     },
     hash: (n: number): Hex => (chain[n] as BlockRef).hash,
   };

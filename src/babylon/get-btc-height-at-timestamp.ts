@@ -40,7 +40,8 @@ export type BtcHeightAtTimestamp = BtcHeaderInfo & {
 const SERVICE = "babylon.btclightclient.v1.Query";
 const PATH = `/${SERVICE}/MainChain`;
 
-async function mainChainPage(rpc: BabylonRpc, key: Uint8Array, limit: number) {
+/** One `MainChain` page (from the tip down when `key` is empty), checked to descend by one. */
+export async function mainChainPage(rpc: BabylonRpc, key: Uint8Array, limit: number) {
   const response = await grpcQuery(
     rpc.rpc,
     SERVICE,

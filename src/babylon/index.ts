@@ -27,6 +27,7 @@ export {
   type BtcHeightAtTimestampOptions,
   getBtcHeightAtTimestamp,
 } from "./get-btc-height-at-timestamp.ts";
+export { type BtcStakingActivation, getBtcStakingActivation } from "./get-btc-staking-activation.ts";
 export { getBtcTip } from "./get-btc-tip.ts";
 export { type CheckpointParams, getCheckpointParams } from "./get-checkpoint-params.ts";
 export { type ContractConfig, getContractConfig } from "./get-contract-config.ts";
@@ -37,6 +38,7 @@ export {
   isSlashed,
   type PageOptions,
 } from "./get-finality-providers.ts";
+export { getHighestVotedHeight } from "./get-highest-voted-height.ts";
 export {
   assemblePowerTable,
   getPowerTable,

@@ -12,7 +12,13 @@ import { normalizeBlockHash } from "./keys.ts";
 export type DecisionLike = { readonly finalized: boolean };
 
 /** The highest finalized L2 block known for a chain. `timestamp` is the L2 block's, in Unix seconds. */
-export type FinalizedTip = { height: number; hash: `0x${string}`; timestamp: number };
+export type FinalizedTip = {
+  height: number;
+  hash: `0x${string}`;
+  timestamp: number;
+  /** When the tip was written, unix seconds (optional: tips stored before it was added have none). */
+  updatedAt?: number;
+};
 
 import type { BtcHeaderInfo, ContractConfig, PowerTable, PowerTableEntry } from "../babylon/index.ts";
 
@@ -71,6 +77,7 @@ export const tipSchema = z.object({
     }
   }),
   timestamp: unixSeconds,
+  updatedAt: unixSeconds.optional(),
 });
 
 export const powerTableSchema = z.object({

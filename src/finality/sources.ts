@@ -227,6 +227,7 @@ async function remember(kv: KVNamespace, chain: string, decision: Decision): Pro
           height: Number(block.number),
           hash: block.hash,
           timestamp: Number(block.timestamp),
+          updatedAt: Math.floor(Date.now() / 1000),
         }),
       undefined,
     );

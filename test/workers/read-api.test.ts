@@ -89,14 +89,24 @@ describe("read API against the Babylon emulator and anvil", () => {
     expect(status.status).toBe(200);
     expect(await status.json()).toMatchObject({
       chain: "edge-devnet",
-      l2Head: votes.head,
+      l2Head: { number: votes.head },
       finalizedTip: null,
+      lag: null,
+      lastTipUpdate: null,
+      activation: { height: expect.any(Number) },
+      fpCount: expect.any(Number),
+      totalPower: expect.stringMatching(/^[0-9]+$/),
     });
-    const fps = await get("/v1/chains/edge-devnet/finality-providers");
+    const fps = await get("/v1/chains/edge-devnet/finality-providers?window=5");
     expect(fps.status).toBe(200);
-    const table = (await fps.json()) as { providers: { btcPk: string; power: string }[] };
+    const table = (await fps.json()) as {
+      gridHeights: number[];
+      providers: { btcPk: string; power: string; recentVotes: { window: number; count: number } }[];
+    };
     expect(table.providers.length).toBeGreaterThan(0);
     expect(table.providers[0]?.btcPk).toMatch(/^[0-9a-f]{64}$/);
+    expect(table.gridHeights.length).toBeLessThanOrEqual(5);
+    expect(table.providers[0]?.recentVotes.window).toBe(table.gridHeights.length);
   });
 
   it("counts upstream requests: a decision reads both chains, a cached finalized one nothing", async () => {

@@ -1,10 +1,22 @@
 /** @module `GET /v1/chains/{chain}/status` and `GET /v1/chains/{chain}/finality-providers`. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { getPowerTable as getCachedPowerTable, getTip, putPowerTable } from "../../cache/index.ts";
+import {
+  getPowerTable as getCachedPowerTable,
+  getTip,
+  KV_MIN_TTL_SECONDS,
+  putPowerTable,
+} from "../../cache/index.ts";
 import { cachedContractConfig, kvHeaderCache } from "../../finality/sources.ts";
-import { type AppDeps, type AppEnv, chainContext } from "../context.ts";
+import { type AppDeps, type AppEnv, type ChainReaders, chainContext } from "../context.ts";
 import { jsonWithCaching } from "../http-cache.ts";
-import { ChainParam, FinalityProvidersSchema, problemContent, StatusSchema } from "../schemas.ts";
+import {
+  ChainParam,
+  FinalityProvidersSchema,
+  MAX_VOTE_WINDOW,
+  problemContent,
+  StatusSchema,
+  VoteWindowQuery,
+} from "../schemas.ts";
 
 const errors = {
   404: { description: "Unknown chain", content: problemContent },
@@ -12,11 +24,19 @@ const errors = {
   503: { description: "An upstream is unavailable", content: problemContent },
 };
 
+/** Grid heights whose block and voters are read concurrently. */
+const VOTE_CHUNK = 10;
+
 const statusRoute = createRoute({
   method: "get",
   path: "/v1/chains/{chain}/status",
   summary: "Chain status",
-  description: "The contract config, the L2 head and the highest BTC-finalized block known to the edge.",
+  description:
+    "The contract config, the L2 head, the highest BTC-finalized block known to the edge and the lag between " +
+    "them, BTC-staking activation, the FP count and total power at the BTC tip, and when the tip last advanced. " +
+    "Cost: eth_getBlockByNumber(latest), one MainChain page (BTC tip), KV reads; on a KV miss the power table " +
+    "and, until BTC staking is active (then cached forever; re-checked at most once a minute before), the " +
+    "activation (FP, params, tip, delegation queries and a MainChain walk).",
   request: { params: z.object({ chain: ChainParam }) },
   responses: {
     200: { description: "Status", content: { "application/json": { schema: StatusSchema } } },
@@ -29,16 +49,72 @@ const providersRoute = createRoute({
   path: "/v1/chains/{chain}/finality-providers",
   summary: "Finality providers and their voting power",
   description:
-    "The BSN's finality providers with their BTC voting power at the BTC tip (power table, cached).",
-  request: { params: z.object({ chain: ChainParam }) },
+    "The BSN's finality providers with their BTC voting power at the BTC tip (power table, cached), their " +
+    "highest voted height, and how many of the last `window` grid heights up to the L2 head they voted for " +
+    "with the canonical hash. Cost: eth_blockNumber, one MainChain page, the power table (KV-cached), one " +
+    "highest_voted_height per FP, and per examined grid height one eth_getBlockByNumber plus one block_voters " +
+    `(≤ ${MAX_VOTE_WINDOW} each, ${VOTE_CHUNK} at a time).`,
+  request: { params: z.object({ chain: ChainParam }), query: VoteWindowQuery },
   responses: {
     200: {
       description: "Power table",
       content: { "application/json": { schema: FinalityProvidersSchema } },
     },
+    400: { description: "Invalid `window`", content: problemContent },
     ...errors,
   },
 });
+
+type Cache = Awaited<ReturnType<typeof chainContext>>["cache"];
+
+/** The power table at the BTC tip (KV-cached per BTC height). */
+async function tipPowerTable(cache: Cache, readers: ChainReaders, chainId: string, bsnId: string) {
+  // A timestamp past every header maps to the BTC tip (clamped).
+  const { height } = await readers.btcHeightAt(Number.MAX_SAFE_INTEGER, kvHeaderCache(cache.kv));
+  let table = await getCachedPowerTable(cache.kv, chainId, height).catch(() => null);
+  if (!table) {
+    table = await readers.powerTable(bsnId, height);
+    await putPowerTable(cache.kv, chainId, height, table).catch(() => undefined);
+  }
+  return table;
+}
+
+/** KV key of the BTC-staking activation (forever once set; a `null` is kept one minute). */
+export const activationKey = (chainId: string) => `activation/${chainId}`;
+const activationSchema = z.object({
+  btcHeight: z.number().int().min(0),
+  timestamp: z.number().int().min(0).nullable(),
+});
+
+/** BTC-staking activation: from KV when known (it never changes once reached), else computed and stored. */
+async function cachedActivation(cache: Cache, readers: ChainReaders, chainId: string, bsnId: string) {
+  const key = activationKey(chainId);
+  const stored = await cache.kv.get(key, "text").catch(() => null);
+  if (stored !== null) {
+    try {
+      const value = JSON.parse(stored) as unknown;
+      if (value === null) return null;
+      const parsed = activationSchema.safeParse(value);
+      if (parsed.success) return parsed.data;
+    } catch {
+      // Garbage is a miss.
+    }
+  }
+  const activation = await readers.btcStakingActivation(bsnId);
+  const value = activation ? { btcHeight: activation.btcHeight, timestamp: activation.timestamp } : null;
+  await cache.kv
+    .put(key, JSON.stringify(value), value ? {} : { expirationTtl: KV_MIN_TTL_SECONDS })
+    .catch(() => undefined);
+  return value;
+}
+
+/** The last `window` grid heights at or below `head`, newest first. */
+export function recentGridHeights(activationHeight: number, interval: number, head: number, window: number) {
+  if (head < activationHeight) return [];
+  const newest = activationHeight + Math.floor((head - activationHeight) / interval) * interval;
+  const count = Math.min(window, Math.floor((newest - activationHeight) / interval) + 1);
+  return Array.from({ length: count }, (_, i) => newest - i * interval);
+}
 
 export function registerStatus(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
   app.openapi(statusRoute, async (c) => {
@@ -46,38 +122,79 @@ export function registerStatus(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
     const { chain, readers, cache } = await chainContext(c, deps, chainId);
     const [config, head, tip] = await Promise.all([
       cachedContractConfig(cache),
-      readers.l2Head(),
+      readers.blockRef("latest"),
       getTip(cache.kv, chain.id).catch(() => null),
     ]);
+    const [table, activation] = await Promise.all([
+      tipPowerTable(cache, readers, chain.id, config.bsnId),
+      cachedActivation(cache, readers, chain.id, config.bsnId),
+    ]);
+    const l2Head = { number: Number(head.number), hash: head.hash, timestamp: Number(head.timestamp) };
     const body = {
       chain: chain.id,
       contract: { bsnId: config.bsnId, activationHeight: config.activationHeight, interval: config.interval },
-      l2Head: Number(head),
-      finalizedTip: tip,
+      l2Head,
+      finalizedTip: tip ? { height: tip.height, hash: tip.hash, timestamp: tip.timestamp } : null,
+      lag: tip
+        ? {
+            blocks: Math.max(0, l2Head.number - tip.height),
+            seconds: Math.max(0, l2Head.timestamp - tip.timestamp),
+          }
+        : null,
+      activation: {
+        height: config.activationHeight,
+        btcStakingActivatedAt: activation?.timestamp ?? null,
+        btcHeight: activation?.btcHeight ?? null,
+      },
+      fpCount: table.providers.length,
+      totalPower: table.totalPower.toString(),
+      lastTipUpdate: tip?.updatedAt ?? null,
     };
     return (await jsonWithCaching(c, body, "pending")) as never;
   });
 
   app.openapi(providersRoute, async (c) => {
     const { chain: chainId } = c.req.valid("param");
+    const { window } = c.req.valid("query");
     const { chain, readers, cache } = await chainContext(c, deps, chainId);
     const config = await cachedContractConfig(cache);
-    // A timestamp past every header maps to the BTC tip (clamped).
-    const { height } = await readers.btcHeightAt(Number.MAX_SAFE_INTEGER, kvHeaderCache(cache.kv));
-    let table = await getCachedPowerTable(cache.kv, chain.id, height).catch(() => null);
-    if (!table) {
-      table = await readers.powerTable(config.bsnId, height);
-      await putPowerTable(cache.kv, chain.id, height, table).catch(() => undefined);
+    const [table, head] = await Promise.all([
+      tipPowerTable(cache, readers, chain.id, config.bsnId),
+      readers.l2Head(),
+    ]);
+    const heights = recentGridHeights(config.activationHeight, config.interval, Number(head), window);
+    // Voters of the canonical block at each grid height, VOTE_CHUNK heights at a time.
+    const votersAt: Set<string>[] = [];
+    for (let i = 0; i < heights.length; i += VOTE_CHUNK) {
+      const chunk = heights.slice(i, i + VOTE_CHUNK);
+      votersAt.push(
+        ...(await Promise.all(
+          chunk.map(async (height) => {
+            const block = await readers.blockAt(BigInt(height));
+            if (!block) return new Set<string>();
+            const voters = await readers.blockVoters(height, block.hash);
+            return new Set(voters.map((v) => v.fpBtcPk.toLowerCase()));
+          }),
+        )),
+      );
     }
+    const lastVoted = await Promise.all(table.providers.map((p) => readers.highestVotedHeight(p.btcPk)));
     const body = {
       chain: chain.id,
       bsnId: config.bsnId,
       btcHeight: table.btcHeight,
       totalPower: table.totalPower.toString(),
-      providers: table.providers.map((p) => ({
+      l2Head: Number(head),
+      gridHeights: heights,
+      providers: table.providers.map((p, i) => ({
         btcPk: p.btcPk,
         power: p.power.toString(),
         slashed: p.slashed,
+        lastVotedHeight: lastVoted[i] ?? null,
+        recentVotes: {
+          window: heights.length,
+          count: votersAt.filter((voters) => voters.has(p.btcPk.toLowerCase())).length,
+        },
       })),
     };
     return (await jsonWithCaching(c, body, "pending")) as never;
