@@ -237,4 +237,105 @@ describe("read API against the Babylon emulator and anvil", () => {
     expect(result).toMatchObject({ chain: "edge-devnet", to: 4 });
     expect(result?.error).toBeUndefined();
   });
+
+  // Last in the file: it mines on the shared anvil, and puts the head back before it returns.
+  it("reorgs a pending block on anvil: the old hash is not_canonical, the height answers the new one", async () => {
+    const rpc = async (method: string, params: unknown[] = []): Promise<unknown> => {
+      const res = await realFetch(chains[0]?.l2RpcUrl ?? "", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      });
+      const body = (await res.json()) as { result?: unknown; error?: unknown };
+      if (body.error !== undefined) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
+      return body.result;
+    };
+    type Finality = { block: { number: number; hash: string }; status: string; finalized: boolean };
+    const finality = async (id: string | number) => {
+      const res = await get(`/v1/chains/edge-devnet/blocks/${id}/finality`);
+      expect(res.status).toBe(200);
+      return (await res.json()) as Finality;
+    };
+
+    const original = (await rpc("evm_snapshot")) as string;
+    try {
+      const head = (await rpc("eth_getBlockByNumber", ["latest", false])) as {
+        number: string;
+        timestamp: string;
+      };
+      const height = Number(head.number) + 1;
+      const timestamp = Number(head.timestamp);
+
+      await rpc("evm_setNextBlockTimestamp", [`0x${(timestamp + 10).toString(16)}`]);
+      await rpc("evm_mine");
+      const before = await finality(height);
+      expect(before).toMatchObject({ block: { number: height }, status: "pending", finalized: false });
+      const oldHash = before.block.hash;
+      const oldBlock = await rpc("eth_getBlockByHash", [oldHash, false]);
+      expect(oldBlock).toMatchObject({ hash: oldHash });
+
+      await rpc("evm_revert", [original]);
+      const reorged = (await rpc("evm_snapshot")) as string;
+      try {
+        expect(Number(await rpc("eth_blockNumber"))).toBe(height - 1);
+        await rpc("evm_setNextBlockTimestamp", [`0x${(timestamp + 20).toString(16)}`]);
+        await rpc("evm_mine");
+        const newHash = (
+          (await rpc("eth_getBlockByNumber", [`0x${height.toString(16)}`, false])) as { hash: string }
+        ).hash;
+        expect(newHash.toLowerCase()).not.toBe(oldHash.toLowerCase());
+
+        // anvil drops reverted blocks, so on plain anvil the old hash is unknown to the node: 404.
+        expect(await rpc("eth_getBlockByHash", [oldHash, false])).toBeNull();
+        expect((await get(`/v1/chains/edge-devnet/blocks/${oldHash}/finality`)).status).toBe(404);
+        // A node that keeps side-chain blocks (geth, reth) still returns it by hash: then the canonical check
+        // answers not_canonical. Emulated by answering only eth_getBlockByHash(oldHash) with the stored block.
+        globalThis.fetch = async (input, init) => {
+          const request = new Request(input, init);
+          const text = request.method === "POST" ? await request.clone().text() : "";
+          const res = await realFetch(request);
+          if (!request.url.startsWith(chains[0]?.l2RpcUrl ?? "-") || !text.includes("eth_getBlockByHash")) {
+            return res;
+          }
+          type Rpc = { id: unknown; method?: string; params?: unknown[]; result?: unknown };
+          const sent = JSON.parse(text) as Rpc | Rpc[];
+          const got = (await res.json()) as Rpc | Rpc[];
+          const patch = (answer: Rpc): Rpc => {
+            const asked = (Array.isArray(sent) ? sent : [sent]).find((r) => r.id === answer.id);
+            const isOld =
+              asked?.method === "eth_getBlockByHash" &&
+              String(asked.params?.[0]).toLowerCase() === oldHash.toLowerCase();
+            return isOld && answer.result == null ? { ...answer, result: oldBlock } : answer;
+          };
+          const body = Array.isArray(got) ? got.map(patch) : patch(got);
+          return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });
+        };
+        try {
+          expect(await finality(oldHash)).toMatchObject({
+            block: { number: height, hash: oldHash },
+            status: "not_canonical",
+            finalized: false,
+          });
+        } finally {
+          globalThis.fetch = realFetch;
+        }
+        expect(await finality(height)).toMatchObject({
+          block: { number: height, hash: newHash.toLowerCase() },
+          status: "pending",
+          finalized: false,
+        });
+
+        const stored = (await env.FINALITY_KV.list({ prefix: "fin/" })).keys.map((k) => k.name.toLowerCase());
+        for (const hash of [oldHash, newHash]) {
+          expect(stored.filter((k) => k.includes(hash.toLowerCase().replace(/^0x/, "")))).toEqual([]);
+        }
+      } finally {
+        await rpc("evm_revert", [reorged]);
+      }
+    } finally {
+      // A revert that failed above leaves `original` unused: spend it so the head is back where it was.
+      await rpc("evm_revert", [original]).catch(() => undefined);
+    }
+    expect(Number(await rpc("eth_blockNumber"))).toBe(votes.head);
+  });
 });
