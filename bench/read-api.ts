@@ -14,12 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  freePort,
-  mineBlocks,
-  startAnvil,
-  startBabylonEmulator,
-} from "../test/workers/support/devnet-processes.ts";
+import { freePort, mineBlocks, startAnvil, startBabylonEmulator } from "../test/support/devnet-processes.ts";
 import { FAST_EMULATOR_ENV, QUORUM_FPS, voteOnDevnet } from "../test/workers/support/voted-devnet.ts";
 
 const N = Number(process.env.BENCH_N ?? 50);

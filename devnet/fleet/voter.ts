@@ -13,6 +13,7 @@ import { calculateFee, createProtobufRpcClient, GasPrice, QueryClient, type StdF
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { createFinalityQueryClient } from "../../src/babylon/index.ts";
 import { hexToBytes } from "../../src/crypto/index.ts";
+import { createL2Client, getBlockRef, type Hex } from "../../src/l2/index.ts";
 import { createFinalityProviderSigner, type FinalityProviderSigner } from "../../src/provider/index.ts";
 import type { DevnetGenesis } from "../babylon/genesis.ts";
 
@@ -30,7 +31,7 @@ export type VoterOptions = {
   gas?: number;
 };
 
-export type Hex32 = `0x${string}`;
+export type Hex32 = Hex;
 
 /** The result of one vote or commit tx. */
 export type TxOutcome = { fp: string; height: number; transactionHash: string };
@@ -121,22 +122,8 @@ export async function startVoters(options: VoterOptions): Promise<Voters> {
 
   let commitEpoch = 0;
 
-  async function blockHash(height: number): Promise<Hex32> {
-    const response = await fetch(l2RpcUrl, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 1,
-        method: "eth_getBlockByNumber",
-        params: [`0x${height.toString(16)}`, false],
-      }),
-    });
-    const body = (await response.json()) as { result?: { hash?: string } | null };
-    const hash = body.result?.hash;
-    if (!hash) throw new Error(`L2 has no block ${height}`);
-    return hash as Hex32;
-  }
+  const l2 = createL2Client(l2RpcUrl);
+  const blockHash = async (height: number): Promise<Hex32> => (await getBlockRef(l2, BigInt(height))).hash;
 
   return {
     publicKeys: Object.fromEntries([...fps.values()].map((fp) => [fp.name, fp.signer.publicKeyHex])),

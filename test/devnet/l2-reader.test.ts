@@ -2,10 +2,6 @@
  * The L2 reader against a real anvil (from the npm registry's @foundry-rs/anvil-linux-amd64),
  * started here on 127.0.0.1 at a free port and stopped by its own pid.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { createServer } from "node:net";
-import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   BlockNotFoundError,
@@ -18,24 +14,18 @@ import {
   type L2Client,
   UpstreamUnavailableError,
 } from "../../src/l2/index.ts";
+import {
+  ANVIL_BINARY,
+  freePort,
+  haveAnvil,
+  mineBlocks,
+  type Running,
+  startAnvil,
+} from "../support/devnet-processes.ts";
 
-const ANVIL = resolve("node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
-const haveAnvil = process.platform === "linux" && process.arch === "x64" && existsSync(ANVIL);
-if (!haveAnvil) console.warn(`skipping L2 reader devnet tests: no anvil binary at ${ANVIL}`);
+if (!haveAnvil) console.warn(`skipping L2 reader devnet tests: no anvil binary at ${ANVIL_BINARY}`);
 
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
-
-let anvil: ChildProcess | undefined;
+let anvil: Running | undefined;
 let url = "";
 let client: L2Client;
 
@@ -50,33 +40,17 @@ async function rpc<T>(method: string, params: unknown[] = []): Promise<T> {
   return body.result as T;
 }
 
-const mine = (blocks: number) => rpc("anvil_mine", [`0x${blocks.toString(16)}`]);
+const mine = (blocks: number) => mineBlocks(url, blocks);
 
 describe.skipIf(!haveAnvil)("L2 reader against anvil", () => {
   beforeAll(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    anvil = spawn(ANVIL, ["--host", "127.0.0.1", "--port", String(port), "--silent"], { stdio: "ignore" });
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      try {
-        await rpc("eth_chainId");
-        break;
-      } catch (err) {
-        if (Date.now() > deadline || anvil.exitCode !== null) throw err;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    anvil = await startAnvil(20);
+    url = anvil.url;
     client = createL2Client(url, { timeoutMs: 2_000, cacheTime: 0 });
-    await mine(20);
   });
 
   afterAll(async () => {
-    const child = anvil;
-    if (!child?.pid || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once("exit", r));
-    process.kill(child.pid, "SIGTERM");
-    await exited;
+    await anvil?.stop();
   });
 
   it("reads a block by number, by hash and by tag", async () => {

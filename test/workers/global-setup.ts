@@ -2,8 +2,8 @@
 // and provides them to the tests; starts the fake CometBFT node the contract-client tests talk to.
 import type { TestProject } from "vitest/node";
 import { CANNED_ANSWERS } from "../fixtures/finality-contract-answers.ts";
+import { mineBlocks, startAnvil, startBabylonEmulator } from "../support/devnet-processes.ts";
 import { loadSharedVectors, VECTORS_MISSING_MESSAGE } from "../support/vectors.ts";
-import { mineBlocks, startAnvil, startBabylonEmulator } from "./support/devnet-processes.ts";
 import { startFakeComet } from "./support/fake-comet.ts";
 import { BELOW_QUORUM_FPS, FAST_EMULATOR_ENV, QUORUM_FPS, voteOnDevnet } from "./support/voted-devnet.ts";
 

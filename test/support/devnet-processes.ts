@@ -1,8 +1,9 @@
 /**
- * @module Node side of the workerd read-API e2e: starts the real Babylon emulator (`devnet/babylon/main.ts`) and
- * an anvil L2 on free loopback ports, and stops them by pid.
+ * @module Starts the real Babylon emulator (`devnet/babylon/main.ts`) and an anvil L2 on free loopback ports for
+ * tests and benchmarks, and stops them by pid.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 
 export type Running = { url: string; stop(): Promise<void> };
@@ -91,14 +92,16 @@ export async function startBabylonEmulator(
   }
 }
 
+/** The anvil binary from the optional npm platform package (only the linux-x64 one is wired up). */
+export const ANVIL_BINARY = "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
+export const haveAnvil = process.platform === "linux" && process.arch === "x64" && existsSync(ANVIL_BINARY);
+
 /** anvil (npm `@foundry-rs/anvil-linux-amd64`) on a free port, with `blocks` blocks mined. */
 export async function startAnvil(blocks = 5): Promise<Running> {
   const port = await freePort();
-  const child = spawn(
-    "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil",
-    ["--port", String(port), "--host", "127.0.0.1"],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(ANVIL_BINARY, ["--port", String(port), "--host", "127.0.0.1"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const stop = stopper(child);
   try {
     await waitForLine(child, /Listening on/, "anvil", 30_000);
