@@ -55,7 +55,7 @@ export type GenesisConsumer = {
 
 export type DevnetGenesis = {
   chainId: string;
-  /** Genesis time, ISO 8601; block times advance from here. */
+  /** Genesis time, ISO 8601. A chain started later starts at the wall clock; block times follow it. */
   genesisTime: string;
   accounts: GenesisAccount[];
   consumers: GenesisConsumer[];

@@ -14,7 +14,13 @@ import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import { createFinalityQueryClient } from "../../src/babylon/index.ts";
 import { hexToBytes } from "../../src/crypto/index.ts";
 import { createL2Client, getBlockRef, type Hex } from "../../src/l2/index.ts";
-import { createFinalityProviderSigner, type FinalityProviderSigner } from "../../src/provider/index.ts";
+import {
+  createFinalityProviderSigner,
+  createMemoryDoubleSignGuard,
+  createMemoryProofStore,
+  type FinalityProviderSigner,
+  type FinalityProviderSignerOptions,
+} from "../../src/provider/index.ts";
 import type { DevnetGenesis } from "../babylon/genesis.ts";
 
 export type VoterOptions = {
@@ -50,12 +56,23 @@ export type Voters = {
   voteOn(height: number, hash?: Hex32, fpsSubset?: string[]): Promise<TxOutcome[]>;
   /** Votes on several L2 blocks (hashes read from the L2): one multi-message tx per FP (keep it ≤ ~10 blocks). */
   voteMany(heights: number[], fpsSubset?: string[]): Promise<TxOutcome[]>;
+  /**
+   * Signs and submits a SECOND vote of `fp` at `height` for `hash` (a conflicting block): deliberate
+   * equivocation, which gets the FP slashed. Uses a fresh double-sign guard, so the FP's own guard stays intact.
+   */
+  equivocate(fp: string, height: number, hash: Hex32): Promise<TxOutcome>;
   /** The L2 block hash at `height`. */
   blockHash(height: number): Promise<Hex32>;
   stop(): void;
 };
 
-type Fp = { name: string; address: string; client: SigningCosmWasmClient; signer: FinalityProviderSigner };
+type Fp = {
+  name: string;
+  address: string;
+  client: SigningCosmWasmClient;
+  signer: FinalityProviderSigner;
+  signerOptions: FinalityProviderSignerOptions;
+};
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -87,15 +104,18 @@ export async function startVoters(options: VoterOptions): Promise<Voters> {
       broadcastPollIntervalMs: 50,
       broadcastTimeoutMs: 20_000,
     });
-    const signer = createFinalityProviderSigner({
+    const signerOptions: FinalityProviderSignerOptions = {
       secretKey: hexToBytes(fp.btcSecretKeyHex),
       bsnId: config.bsn_id,
       babylonChainId: chainId,
       contractAddress,
       bsnActivationHeight: config.bsn_activation_height,
       finalitySignatureInterval: config.finality_signature_interval,
-    });
-    fps.set(name, { name, address: first.address, client, signer });
+      // Shared with `equivocate`'s second signer, which needs the committed proofs.
+      proofStore: createMemoryProofStore(),
+    };
+    const signer = createFinalityProviderSigner(signerOptions);
+    fps.set(name, { name, address: first.address, client, signer, signerOptions });
   }
   const pick = (names?: string[]): Fp[] =>
     (names ?? [...fps.keys()]).map((name) => {
@@ -180,6 +200,15 @@ export async function startVoters(options: VoterOptions): Promise<Voters> {
           });
         }),
       );
+    },
+    async equivocate(name, height, hash) {
+      const [fp] = pick([name]);
+      if (!fp) throw new Error(`voter ${name} is not running`);
+      const rogue = createFinalityProviderSigner({
+        ...fp.signerOptions,
+        doubleSignGuard: createMemoryDoubleSignGuard(),
+      });
+      return send(fp, await rogue.submitFinalitySignature({ height, blockHash: hash }));
     },
     blockHash,
     stop() {

@@ -1,5 +1,6 @@
 /** @module The HTTP application: routes are mounted here, every error leaves as problem+json. */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
 import { RouteNotFoundError } from "../errors/http.ts";
 import { type AppDeps, type AppEnv, defaultDeps } from "./context.ts";
 import { InvalidRequestError } from "./errors.ts";
@@ -31,6 +32,17 @@ export function createApp(options: CreateAppOptions = {}) {
       );
     },
   });
+  // Finality answers are public: any origin may read them from a browser, never with credentials.
+  app.use(
+    "/v1/*",
+    cors({
+      origin: "*",
+      allowMethods: ["GET", "POST", "OPTIONS"],
+      allowHeaders: ["content-type", "if-none-match"],
+      exposeHeaders: ["etag", "retry-after"],
+      maxAge: 86_400,
+    }),
+  );
   registerOps(app, deps);
   registerChains(app, deps);
   registerBlockFinality(app, deps);

@@ -212,6 +212,27 @@ describe("GET /openapi.json", () => {
   });
 });
 
+describe("CORS", () => {
+  it("lets any origin read answers, without credentials, and see ETag and Retry-After", async () => {
+    const { app, env } = setup();
+    const origin = { origin: "https://dapp.example" };
+    const res = await app.request("/v1/chains", { headers: origin }, env);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-allow-credentials")).toBeNull();
+    expect(res.headers.get("access-control-expose-headers")).toContain("etag");
+    const preflight = await app.request(
+      "/v1/chains/op-devnet/finality/range",
+      {
+        method: "OPTIONS",
+        headers: { ...origin, "access-control-request-method": "POST" },
+      },
+      env,
+    );
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-methods")).toContain("POST");
+  });
+});
+
 describe("GET /v1/chains/{chain}/txs/{txHash}/finality", () => {
   const TX = `0x${"7a".repeat(32)}` as const;
 

@@ -5,6 +5,7 @@ import { CANNED_ANSWERS } from "../fixtures/finality-contract-answers.ts";
 import { mineBlocks, startAnvil, startBabylonEmulator } from "../support/devnet-processes.ts";
 import { loadSharedVectors, VECTORS_MISSING_MESSAGE } from "../support/vectors.ts";
 import { startFakeComet } from "./support/fake-comet.ts";
+import { startPowersDevnet } from "./support/powers-devnet.ts";
 import { BELOW_QUORUM_FPS, FAST_EMULATOR_ENV, QUORUM_FPS, voteOnDevnet } from "./support/voted-devnet.ts";
 
 /** The e2e's L2: blocks 1–8; votes by block (none: no votes). */
@@ -30,7 +31,11 @@ export default async function setup(project: TestProject) {
   project.provide("fakeCometUrl", fakeComet.url);
 
   // The read API end to end: the real Babylon emulator and anvil, as a CHAINS registry for the worker.
-  const [babylon, anvil] = await Promise.all([startBabylonEmulator(FAST_EMULATOR_ENV), startAnvil()]);
+  const [babylon, anvil, powers] = await Promise.all([
+    startBabylonEmulator(FAST_EMULATOR_ENV),
+    startAnvil(),
+    startPowersDevnet(),
+  ]);
   try {
     await mineBlocks(anvil.url, E2E_HEAD - 5);
     const voted = await voteOnDevnet({
@@ -43,7 +48,7 @@ export default async function setup(project: TestProject) {
     });
     project.provide("e2eVotes", JSON.stringify({ head: E2E_HEAD, ...voted }));
   } catch (error) {
-    await Promise.all([fakeComet.close(), babylon.stop(), anvil.stop()]);
+    await Promise.all([fakeComet.close(), babylon.stop(), anvil.stop(), powers.stop()]);
     throw error;
   }
   project.provide(
@@ -58,9 +63,11 @@ export default async function setup(project: TestProject) {
       },
     ]),
   );
+  project.provide("powersChains", JSON.stringify([{ id: "edge-powers", ...powers.chain }]));
+  project.provide("powersVotes", JSON.stringify({ blocks: powers.blocks, publicKeys: powers.publicKeys }));
   project.provide("e2eBsnId", babylon.bsnId);
   return async () => {
-    await Promise.all([fakeComet.close(), babylon.stop(), anvil.stop()]);
+    await Promise.all([fakeComet.close(), babylon.stop(), anvil.stop(), powers.stop()]);
   };
 }
 
@@ -76,6 +83,10 @@ declare module "vitest" {
      * blocks the devnet FPs voted on (global-setup.ts).
      */
     e2eVotes: string;
+    /** CHAINS JSON with the one `edge-powers` chain (support/powers-devnet.ts). */
+    powersChains: string;
+    /** JSON `{ blocks, publicKeys }` of the `edge-powers` chain (support/powers-devnet.ts). */
+    powersVotes: string;
     /** The emulator's BSN id. */
     e2eBsnId: string;
   }

@@ -29,6 +29,8 @@ export type ChainNodeOptions = {
   /** Write a snapshot every this many blocks (and on stop). */
   snapshotEveryBlocks?: number;
   log?: (line: string) => void;
+  /** Wall clock in ms (default `Date.now`): block times follow it, as CometBFT's do. */
+  clock?: () => number;
 };
 
 export type BroadcastOutcome = { hash: string; result: TxResult };
@@ -47,6 +49,7 @@ export class ChainNode {
   readonly #dataDir: string | undefined;
   readonly #snapshotEvery: number;
   readonly #log: (line: string) => void;
+  readonly #clock: () => number;
   #timer: NodeJS.Timeout | undefined;
   #nextTarget = 0;
   #running = false;
@@ -67,6 +70,7 @@ export class ChainNode {
     this.#dataDir = options.dataDir;
     this.#snapshotEvery = Math.max(1, options.snapshotEveryBlocks ?? Math.ceil(5000 / options.blockMs));
     this.#log = options.log ?? (() => {});
+    this.#clock = options.clock ?? Date.now;
     this.validator = new Validator(options.app.chainId);
   }
 
@@ -146,8 +150,11 @@ export class ChainNode {
   }
 
   #blockTime(height: number): Timestamp {
+    // The wall clock, strictly increasing and never before genesis: L2 timestamps and BTC header times
+    // (scheduled in block time) then line up as they do on a live network.
     const previous = this.blocks.get(height - 1);
-    const ms = previous ? previous.header.time.ms + this.blockMs : this.genesisTime.ms;
+    const floor = previous ? previous.header.time.ms + 1 : this.genesisTime.ms;
+    const ms = Math.max(floor, this.#clock());
     // Sub-millisecond digits as real block times have them; deterministic per height.
     return { ms, nanos: (height * 7919) % 1_000_000 };
   }

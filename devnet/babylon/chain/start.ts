@@ -102,8 +102,9 @@ export async function startChainCore(options: ChainCoreOptions): Promise<ChainCo
   });
   const resumed = await node.restore();
   if (!resumed) {
+    // A genesis time in the past starts the chain now (BTC headers are scheduled from here on).
     app.initGenesis(
-      { ms: genesisTimeMs, nanos: 0 },
+      { ms: Math.max(genesisTimeMs, Date.now()), nanos: 0 },
       options.accounts.map((account, i) => ({
         address: account.address,
         balanceUbbn: BigInt(genesis.accounts[i]?.balanceUbbn ?? "0"),
