@@ -1,18 +1,28 @@
 // Tests inside workerd through the Cloudflare vitest plugin, with the Worker's real bindings (local KV, Queues).
+import { readFileSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+
+// The relayer secret for the queue consumer: the devnet genesis's public `relayer` account (test material).
+const genesis = JSON.parse(readFileSync("devnet/babylon/genesis.default.json", "utf8")) as {
+  accounts: { name: string; mnemonic: string }[];
+};
+const RELAYER_MNEMONIC = genesis.accounts.find((a) => a.name === "relayer")?.mnemonic ?? "";
 
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       remoteBindings: false,
+      miniflare: { bindings: { RELAYER_MNEMONIC } },
     }),
   ],
   test: {
     include: ["test/workers/**/*.test.ts"],
     globalSetup: ["./test/workers/global-setup.ts"],
     testTimeout: 60_000,
+    // Files share one KV namespace and queue; the submission suite configures chains in KV for the consumer.
+    fileParallelism: false,
     deps: {
       optimizer: {
         ssr: {

@@ -9,12 +9,12 @@
  * Bounded: gives up after ~90 s; wrangler runs in its own process group and is killed by group id.
  * Environment: BENCH_N (default 50).
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, mineBlocks, startAnvil, startBabylonEmulator } from "../test/support/devnet-processes.ts";
+import { startWranglerDev } from "../test/support/wrangler-dev.ts";
 import { FAST_EMULATOR_ENV, QUORUM_FPS, voteOnDevnet } from "../test/workers/support/voted-devnet.ts";
 
 const N = Number(process.env.BENCH_N ?? 50);
@@ -57,67 +57,6 @@ async function countingProxy(target: string): Promise<Proxy> {
         server.close(() => resolve());
       }),
   };
-}
-
-function startWrangler(port: number, persistTo: string, chains: string): ChildProcess {
-  return spawn(
-    "npx",
-    [
-      "wrangler",
-      "dev",
-      "--local",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--persist-to",
-      persistTo,
-      "--var",
-      `CHAINS:${chains}`,
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "warn",
-    ],
-    {
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    },
-  );
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  killGroup(child, "SIGTERM");
-  const timer = setTimeout(() => killGroup(child, "SIGKILL"), 5_000);
-  await exited;
-  clearTimeout(timer);
-  killGroup(child, "SIGKILL");
-}
-
-async function waitReady(base: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 45_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}\n${log()}`);
-    try {
-      const res = await fetch(`${base}/v1/chains`);
-      if (res.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`wrangler dev not ready after 45 s\n${log()}`);
 }
 
 const quantile = (sorted: number[], q: number): number =>
@@ -194,18 +133,14 @@ async function main(): Promise<void> {
     ]);
     const persistTo = mkdtempSync(join(tmpdir(), "finality-edge-bench-"));
     cleanups.push(() => rmSync(persistTo, { recursive: true, force: true }));
-    const port = await freePort();
-    const wrangler = startWrangler(port, persistTo, chains);
-    cleanups.push(() => stopGroup(wrangler));
-    let output = "";
-    wrangler.stdout?.on("data", (c: Buffer) => {
-      output += c.toString();
+    const wrangler = await startWranglerDev({
+      port: await freePort(),
+      persistTo,
+      vars: { CHAINS: chains },
+      readyPath: "/v1/chains",
     });
-    wrangler.stderr?.on("data", (c: Buffer) => {
-      output += c.toString();
-    });
-    const base = `http://127.0.0.1:${port}`;
-    await waitReady(base, wrangler, () => output);
+    cleanups.push(() => wrangler.stop());
+    const base = wrangler.url;
 
     const heights = Array.from({ length: N }, (_, i) => i + 1);
     const finalized = (body: { status?: string }) => {

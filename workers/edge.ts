@@ -4,6 +4,9 @@
  */
 import { createApp } from "../src/api/app.ts";
 import { advanceFinalizedTips } from "../src/api/scheduled.ts";
+import { consumeSubmissions } from "../src/submission/consume.ts";
+import { edgeConsumerDeps } from "../src/submission/consumer-deps.ts";
+import type { QueuedSubmission } from "../src/submission/types.ts";
 
 const app = createApp();
 
@@ -13,8 +16,8 @@ export default {
     // Moves each chain's finalized tip forward (bounded work per run).
     ctx.waitUntil(advanceFinalizedTips(env));
   },
-  async queue(batch, _env) {
-    // Submission batching arrives with the provider submission API; until then nothing is produced.
-    batch.retryAll();
+  async queue(batch, env) {
+    // Verified submissions → batched Babylon transactions (one consumer at a time, see wrangler.toml).
+    await consumeSubmissions(batch as MessageBatch<QueuedSubmission>, env, edgeConsumerDeps);
   },
 } satisfies ExportedHandler<Env>;

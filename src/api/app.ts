@@ -1,6 +1,7 @@
 /** @module The HTTP application: routes are mounted here, every error leaves as problem+json. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
 import { RouteNotFoundError } from "../errors/http.ts";
 import { type AppDeps, type AppEnv, defaultDeps } from "./context.ts";
 import { InvalidRequestError } from "./errors.ts";
@@ -10,17 +11,18 @@ import { registerChains } from "./routes/chains.ts";
 import { registerOps } from "./routes/ops.ts";
 import { registerRange } from "./routes/range.ts";
 import { registerStatus } from "./routes/status.ts";
+import { registerSubmissions } from "./routes/submissions.ts";
 import { registerTxFinality } from "./routes/tx-finality.ts";
 
 export type { AppDeps, AppEnv };
 
 export type CreateAppOptions = {
   /** Upstream readers (tests inject fakes); defaults to real RPC clients built per request. */
-  deps?: AppDeps;
+  deps?: Partial<AppDeps>;
 };
 
 export function createApp(options: CreateAppOptions = {}) {
-  const deps = options.deps ?? defaultDeps;
+  const deps = { ...defaultDeps, ...options.deps };
   const app = new OpenAPIHono<AppEnv>({
     // Validation failures never reach a handler: 400 problem+json naming the field and the rule.
     defaultHook: (result) => {
@@ -49,6 +51,7 @@ export function createApp(options: CreateAppOptions = {}) {
   registerTxFinality(app, deps);
   registerRange(app, deps);
   registerStatus(app, deps);
+  registerSubmissions(app, deps);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {
@@ -59,6 +62,10 @@ export function createApp(options: CreateAppOptions = {}) {
   });
   app.notFound((c) => problemResponse(new RouteNotFoundError(new URL(c.req.url).pathname)));
   app.onError((error) => {
+    // Hono's own request parsing (e.g. a JSON body that does not parse) is the client's fault.
+    if (error instanceof HTTPException && error.status === 400) {
+      return problemResponse(new InvalidRequestError("body", error.message));
+    }
     // Unexpected errors are logged with their internals; the client only sees the problem body.
     if (toProblem(error).status >= 500) console.error(error);
     return problemResponse(error);

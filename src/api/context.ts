@@ -20,6 +20,7 @@ import { type ChainConfig, type ChainRegistry, loadChainRegistry } from "../chai
 import type { CachedSourcesOptions, FinalityReaders } from "../finality/sources.ts";
 import { BlockNotFoundError, type BlockRef, createL2Client, getBlockRef, type Hex } from "../l2/index.ts";
 import { toReadError } from "../l2/to-block-ref.ts";
+import { edgeSubmissionDeps, type SubmissionDeps } from "../submission/edge-state.ts";
 
 export type AppEnv = { Bindings: Env };
 
@@ -48,9 +49,14 @@ export type ChainReaders = FinalityReaders & {
 export type AppDeps = {
   /** Builds a chain's readers for one request (default: real RPC clients). */
   readers(chain: ChainConfig, env: Env): ChainReaders;
+  /** The chain state submissions are verified against (default: Babylon queries + the edge's vote log). */
+  submissions(chain: ChainConfig, env: Env): SubmissionDeps;
 };
 
-export const defaultDeps: AppDeps = { readers: (chain) => createUpstreamReaders(chain) };
+export const defaultDeps: AppDeps = {
+  readers: (chain) => createUpstreamReaders(chain),
+  submissions: edgeSubmissionDeps,
+};
 
 /** The request's chain registry. */
 export function registry(c: Context<AppEnv>): Promise<ChainRegistry> {

@@ -19,3 +19,32 @@ export class TxNotFoundError extends BaseError {
     });
   }
 }
+
+/** Too many requests from this client IP or for this finality provider (Workers rate-limit binding). */
+export class RateLimitedError extends BaseError {
+  override name = "RateLimitedError";
+  constructor(field: string, details: string) {
+    super("rate_limited", "Too many requests", { field, details });
+  }
+}
+
+/** The request body is larger than the submission endpoints take. */
+export class PayloadTooLargeError extends BaseError {
+  override name = "PayloadTooLargeError";
+  constructor(maxBytes: number) {
+    super("payload_too_large", "Request body too large", {
+      details: `Submission bodies are limited to ${maxBytes} bytes; send fewer messages per request.`,
+    });
+  }
+}
+
+/** No submission with this id for this chain (never accepted, or its record expired). */
+export class SubmissionNotFoundError extends BaseError {
+  override name = "SubmissionNotFoundError";
+  constructor(id: string) {
+    super("submission_not_found", "Submission not found", {
+      field: "id",
+      details: `No submission ${id} is recorded for this chain.`,
+    });
+  }
+}

@@ -36,7 +36,44 @@ export const statusByCode: Readonly<Record<string, number>> = {
   // the operator's (its detail names JSON paths and rules, never configured values).
   unknown_chain: 404,
   invalid_chain_config: 500,
+  // Submissions (src/submission): the request itself.
+  rate_limited: 429,
+  payload_too_large: 413,
+  submission_not_found: 404,
+  // Submissions refused by a contract rule: `code` is the contract's error name, `detail` its wording.
+  // Malformed messages are 400; well-formed ones the contract would refuse are 422 (403 for the allowlist).
+  parse_error: 400,
+  empty_fp_btc_pub_key: 400,
+  empty_signature: 400,
+  invalid_signature_length: 400,
+  invalid_commitment_length: 400,
+  overflow_in_block_height: 400,
+  hex_error: 400,
+  invalid_public_key: 400,
+  contract_abort: 400,
+  too_few_pub_rand: 422,
+  secp256k1_error: 422,
+  invalid_pub_rand_height: 422,
+  before_bsn_activation: 422,
+  finality_signature_not_at_scheduled_height: 422,
+  missing_pub_rand_commit: 422,
+  invalid_finality_sig_height: 422,
+  invalid_finality_sig_amount: 422,
+  merkle_error: 422,
+  eots_error: 422,
+  failed_signature_verification: 422,
+  finality_provider_not_allowed: 403,
+  not_found_finality_provider: 422,
+  finality_provider_query_error: 422,
+  slashed_finality_provider: 422,
+  pub_rand_commit_not_btc_timestamped: 422,
+  duplicated_finality_sig: 409,
+  // The contract's per-FP budget for this interval is spent: retry in a later interval.
+  rate_limit_exceeded: 429,
 };
+
+/** Seconds a client should wait after a 429. */
+export const RATE_LIMIT_RETRY_AFTER_SECONDS = 10;
 
 export type Problem = {
   type: string;
@@ -78,6 +115,7 @@ export function problemResponse(error: unknown, headers: Record<string, string> 
   if (problem.status === 502 || problem.status === 503) {
     headers = { "retry-after": String(UPSTREAM_RETRY_AFTER_SECONDS), ...headers };
   }
+  if (problem.status === 429) headers = { "retry-after": String(RATE_LIMIT_RETRY_AFTER_SECONDS), ...headers };
   return new Response(JSON.stringify(problem), {
     status: problem.status,
     headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store", ...headers },

@@ -4,21 +4,6 @@ import { createApp } from "./app.ts";
 import { advanceFinalizedTips } from "./scheduled.ts";
 import { CONTRACT, FP, fakeEnv, fakeReaders, memoryKv } from "./test-support.ts";
 
-// Node typecheck (tsconfig.node.json) has no workerd types: the bindings the read API touches, declared here only.
-declare global {
-  interface KVNamespace {
-    get(key: string, type: "text"): Promise<string | null>;
-    get(key: string, options?: { cacheTtl?: number }): Promise<string | null>;
-    put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
-    list(options?: { prefix?: string; limit?: number }): Promise<{ keys: { name: string }[] }>;
-    delete(key: string): Promise<void>;
-  }
-  interface Env {
-    CHAINS: string;
-    FINALITY_KV: KVNamespace;
-  }
-}
-
 function setup(length = 31) {
   const kv = memoryKv();
   const fake = fakeReaders(length);
@@ -493,9 +478,14 @@ describe("status, finality providers, readiness, docs", () => {
       "/readyz",
       "/v1/chains",
       "/v1/chains/{chain}/blocks/{blockId}/finality",
+      "/v1/chains/{chain}/equivocations/{fpBtcPk}/{height}",
       "/v1/chains/{chain}/finality-providers",
+      "/v1/chains/{chain}/finality-signatures",
       "/v1/chains/{chain}/finality/range",
+      "/v1/chains/{chain}/public-randomness",
       "/v1/chains/{chain}/status",
+      "/v1/chains/{chain}/submission-metrics",
+      "/v1/chains/{chain}/submissions/{id}",
       "/v1/chains/{chain}/txs/{txHash}/finality",
     ]);
   });

@@ -15,7 +15,7 @@ export type TipAdvance = { chain: string; from: number | null; to: number | null
 
 export async function advanceFinalizedTips(
   env: Env,
-  deps: AppDeps = defaultDeps,
+  deps: Pick<AppDeps, "readers"> = defaultDeps,
   maxSteps = DEFAULT_TIP_STEPS,
 ): Promise<TipAdvance[]> {
   const registry = await loadChainRegistry(env);

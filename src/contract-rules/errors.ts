@@ -3,10 +3,11 @@ import { BaseError, type BaseErrorOptions } from "../errors/base.ts";
 
 /**
  * Stable codes, one per rule, named after the contract's `ContractError` variant (snake_case).
- * Three are ours: `parse_error` (the JSON would not deserialize into the contract's message type),
+ * A few are ours: `parse_error` (the JSON would not deserialize into the contract's message type),
  * `invalid_public_key` (a key the contract would refuse at its Babylon lookup, a stateful step we
  * cannot run), `contract_abort` (inputs on which the wasm panics), and `invalid_config` (a config
- * the contract could never hold, e.g. interval 0).
+ * the contract could never hold, e.g. interval 0). `finality_provider_query_error` is the contract's
+ * `StdError` when its Babylon lookup of a committing FP fails (it has no variant of its own).
  */
 export type ContractRuleCode =
   | "parse_error"
@@ -29,7 +30,14 @@ export type ContractRuleCode =
   | "eots_error"
   | "failed_signature_verification"
   | "contract_abort"
-  | "invalid_config";
+  | "invalid_config"
+  | "finality_provider_not_allowed"
+  | "finality_provider_query_error"
+  | "not_found_finality_provider"
+  | "slashed_finality_provider"
+  | "rate_limit_exceeded"
+  | "duplicated_finality_sig"
+  | "pub_rand_commit_not_btc_timestamped";
 
 /**
  * A message the finality contract would refuse. `shortMessage` and `message` are exactly the

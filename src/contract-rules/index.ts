@@ -1,13 +1,20 @@
 /**
- * @module The finality contract's stateless checks, with its exact error texts: what the edge's
- * submission path runs so it refuses exactly what the contract would, before it costs gas.
+ * @module The finality contract's checks, with its exact error texts: the stateless ones, and the
+ * verdicts and refusals of its stateful steps given the chain facts. What the edge's submission path
+ * runs so it refuses exactly what the contract would, before it costs gas.
  */
+export { checkCommitTimestamped } from "./check-btc-timestamp.ts";
 export {
   assertPublicKeyLength,
   checkCommitFields,
   checkCommitPublicRandomness,
   verifyCommitSignature,
 } from "./check-commit.ts";
+export {
+  checkCommitFinalityProvider,
+  checkVoteFinalityProvider,
+  type FinalityProviderRecord,
+} from "./check-finality-provider.ts";
 export { checkCommitOverlap, nextCommitStartHeight } from "./check-overlap.ts";
 export {
   checkFinalitySignatureFields,
@@ -19,6 +26,15 @@ export { commitCoversHeight, findCoveringCommit } from "./covering-commit.ts";
 export { commitEndHeight } from "./end-height.ts";
 export { type ContractRuleCode, ContractRuleError } from "./errors.ts";
 export { rustHexDecode } from "./rust-hex.ts";
+export {
+  duplicatedFinalitySig,
+  finalityProviderNotAllowed,
+  finalityProviderQueryError,
+  notFoundFinalityProvider,
+  pubRandCommitNotBtcTimestamped,
+  rateLimitExceeded,
+  slashedFinalityProvider,
+} from "./stateful-errors.ts";
 export type {
   CheckedCommit,
   CheckedVote,

@@ -5,6 +5,7 @@ import { CANNED_ANSWERS } from "../fixtures/finality-contract-answers.ts";
 import { mineBlocks, startAnvil, startBabylonEmulator } from "../support/devnet-processes.ts";
 import { loadSharedVectors, VECTORS_MISSING_MESSAGE } from "../support/vectors.ts";
 import { startFakeComet } from "./support/fake-comet.ts";
+import { startFaultProxy } from "./support/fault-proxy.ts";
 import { startPowersDevnet } from "./support/powers-devnet.ts";
 import { BELOW_QUORUM_FPS, FAST_EMULATOR_ENV, QUORUM_FPS, voteOnDevnet } from "./support/voted-devnet.ts";
 
@@ -31,11 +32,38 @@ export default async function setup(project: TestProject) {
   project.provide("fakeCometUrl", fakeComet.url);
 
   // The read API end to end: the real Babylon emulator and anvil, as a CHAINS registry for the worker.
-  const [babylon, anvil, powers] = await Promise.all([
+  const started = await Promise.allSettled([
     startBabylonEmulator(FAST_EMULATOR_ENV),
     startAnvil(),
     startPowersDevnet(),
-  ]);
+    // The submission API's own chain: its tests slash an FP, which must not change the read-API answers.
+    startBabylonEmulator(FAST_EMULATOR_ENV),
+  ] as const);
+  const failed = started.find((r) => r.status === "rejected");
+  if (failed) {
+    // Whatever did start is stopped again before the run fails.
+    await Promise.all(started.map((r) => (r.status === "fulfilled" ? r.value.stop() : undefined)));
+    await fakeComet.close();
+    throw failed.reason;
+  }
+  const [babylon, anvil, powers, submitBabylon] = started.map(
+    (r) => (r as PromiseFulfilledResult<unknown>).value,
+  ) as [
+    Awaited<ReturnType<typeof startBabylonEmulator>>,
+    Awaited<ReturnType<typeof startAnvil>>,
+    Awaited<ReturnType<typeof startPowersDevnet>>,
+    Awaited<ReturnType<typeof startBabylonEmulator>>,
+  ];
+  const submitProxy = await startFaultProxy(submitBabylon.url);
+  const stopAll = () =>
+    Promise.all([
+      fakeComet.close(),
+      babylon.stop(),
+      anvil.stop(),
+      powers.stop(),
+      submitProxy.close(),
+      submitBabylon.stop(),
+    ]);
   try {
     await mineBlocks(anvil.url, E2E_HEAD - 5);
     const voted = await voteOnDevnet({
@@ -48,7 +76,7 @@ export default async function setup(project: TestProject) {
     });
     project.provide("e2eVotes", JSON.stringify({ head: E2E_HEAD, ...voted }));
   } catch (error) {
-    await Promise.all([fakeComet.close(), babylon.stop(), anvil.stop(), powers.stop()]);
+    await stopAll();
     throw error;
   }
   project.provide(
@@ -63,11 +91,24 @@ export default async function setup(project: TestProject) {
       },
     ]),
   );
+  project.provide(
+    "submitChains",
+    JSON.stringify([
+      {
+        id: "edge-submit",
+        l2RpcUrl: anvil.url,
+        babylonRpcUrl: submitProxy.url,
+        babylonChainId: submitBabylon.chainId,
+        contractAddress: submitBabylon.contractAddress,
+      },
+    ]),
+  );
+  project.provide("submitProxyUrl", submitProxy.url);
   project.provide("powersChains", JSON.stringify([{ id: "edge-powers", ...powers.chain }]));
   project.provide("powersVotes", JSON.stringify({ blocks: powers.blocks, publicKeys: powers.publicKeys }));
   project.provide("e2eBsnId", babylon.bsnId);
   return async () => {
-    await Promise.all([fakeComet.close(), babylon.stop(), anvil.stop(), powers.stop()]);
+    await stopAll();
   };
 }
 
@@ -83,6 +124,10 @@ declare module "vitest" {
      * blocks the devnet FPs voted on (global-setup.ts).
      */
     e2eVotes: string;
+    /** CHAINS JSON with the one `edge-submit` chain: its Babylon RPC URL is the fault proxy's. */
+    submitChains: string;
+    /** The fault proxy in front of the `edge-submit` emulator (support/fault-proxy.ts). */
+    submitProxyUrl: string;
     /** CHAINS JSON with the one `edge-powers` chain (support/powers-devnet.ts). */
     powersChains: string;
     /** JSON `{ blocks, publicKeys }` of the `edge-powers` chain (support/powers-devnet.ts). */

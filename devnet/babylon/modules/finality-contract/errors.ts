@@ -29,16 +29,21 @@ export const genericError = (message: string): ContractError =>
   new ContractError(`Generic error: ${message}`);
 
 /**
- * Runs a check from `src/contract-rules` and turns its `ContractRuleError` into a `ContractError`
- * with the same text. Its inputs-make-the-wasm-panic findings become aborts; so does a public key
- * that is not 32 bytes reaching signature verification (k256 panics on the slice length).
+ * A `ContractRuleError` from `src/contract-rules` as the contract's failure, with the same text. Its
+ * inputs-make-the-wasm-panic findings become aborts; so does a public key that is not 32 bytes
+ * reaching signature verification (k256 panics on the slice length).
  */
+export function fromRule(error: ContractRuleError): ContractError {
+  const abort = error.code === "contract_abort" || error.code === "invalid_public_key";
+  return new ContractError(error.message, abort ? "abort" : "error");
+}
+
+/** Runs a check from `src/contract-rules`, turning its refusal into a `ContractError` ({@link fromRule}). */
 export function runRule<T>(check: () => T): T {
   try {
     return check();
   } catch (error) {
     if (!(error instanceof ContractRuleError)) throw error;
-    const abort = error.code === "contract_abort" || error.code === "invalid_public_key";
-    throw new ContractError(error.message, abort ? "abort" : "error");
+    throw fromRule(error);
   }
 }

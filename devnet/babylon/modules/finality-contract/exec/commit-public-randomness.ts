@@ -7,17 +7,14 @@
 import {
   type CommitPublicRandomnessMsg,
   checkCommitFields,
+  checkCommitFinalityProvider,
   checkCommitOverlap,
   verifyCommitSignature,
 } from "../../../../../src/contract-rules/index.ts";
 import { bytesToBase64, bytesToHex } from "../../../../../src/crypto/index.ts";
 import type { BlockContext } from "../../../chain/module.ts";
 import type { BabylonHost } from "../../babylon-host.ts";
-import {
-  finalityProviderQueryError,
-  finalityProviderSlashed,
-  queryFinalityProvider,
-} from "../babylon-queries.ts";
+import { queryFinalityProvider } from "../babylon-queries.ts";
 import { runRule } from "../errors.ts";
 import type { ExecuteMsg } from "../messages.ts";
 import { ResponseBuilder } from "../response.ts";
@@ -53,8 +50,7 @@ export function commitPublicRandomness(
   assertAllowlisted(storage, fpHex);
 
   const fp = queryFinalityProvider(host, ctx, fpHex);
-  if (fp === undefined) throw finalityProviderQueryError(checked.fpPubkey);
-  if (fp.slashedBabylonHeight > 0) throw finalityProviderSlashed(body.fp_pubkey_hex, fp);
+  runRule(() => checkCommitFinalityProvider(fp, checked.fpPubkey, body.fp_pubkey_hex));
 
   checkRateLimitAndAccumulate(storage, BigInt(env.blockHeight), config, checked.fpPubkey);
 

@@ -6,7 +6,10 @@
  * store, emit, and on equivocation send the evidence to Babylon instead of storing the randomness.
  */
 import {
+  checkCommitTimestamped,
   checkFinalitySignatureFields,
+  checkVoteFinalityProvider,
+  duplicatedFinalitySig,
   findCoveringCommit,
   rustHexDecode,
   type SubmitFinalitySignatureMsg,
@@ -15,12 +18,12 @@ import {
 import { bytesToBase64, bytesToHex, signingContext } from "../../../../../src/crypto/index.ts";
 import type { BlockContext } from "../../../chain/module.ts";
 import type { BabylonHost } from "../../babylon-host.ts";
-import { finalityProviderSlashed, queryFinalityProvider } from "../babylon-queries.ts";
-import { ContractError, runRule } from "../errors.ts";
+import { queryFinalityProvider } from "../babylon-queries.ts";
+import { fromRule, runRule } from "../errors.ts";
 import type { ExecuteMsg } from "../messages.ts";
 import { ResponseBuilder } from "../response.ts";
 import { assertAllowlisted } from "../state/allowlist.ts";
-import { type Config, loadConfig, ruleConfig } from "../state/config.ts";
+import { loadConfig, ruleConfig } from "../state/config.ts";
 import {
   type FinalitySigInfo,
   insertFinalitySigAndSignatory,
@@ -35,21 +38,6 @@ import type { ContractCallOptions, ContractEnv, ContractResponse } from "../type
 
 type Body = Extract<ExecuteMsg, { variant: "submit_finality_signature" }>["body"];
 
-function ensureFinalityProvider(
-  host: BabylonHost,
-  ctx: BlockContext,
-  config: Config,
-  fpHex: string,
-  asGiven: string,
-) {
-  const fp = queryFinalityProvider(host, ctx, fpHex);
-  // Any lookup failure, or an FP of another BSN, reads as "not found for this BSN".
-  if (fp === undefined || fp.bsnId !== config.bsnId) {
-    throw new ContractError(`Finality provider not found for BSN ${config.bsnId} with pubkey ${asGiven}`);
-  }
-  if (fp.slashedBabylonHeight !== 0 || fp.slashedBtcHeight !== 0) throw finalityProviderSlashed(asGiven, fp);
-}
-
 /** The covering commit, which must be BTC-timestamped: its epoch at or below the last finalized one. */
 function timestampedCommitForHeight(
   storage: ContractStorage,
@@ -62,13 +50,7 @@ function timestampedCommitForHeight(
   // No covering commit: the rule's own MissingPubRandCommit text.
   if (commit === undefined) runRule(() => findCoveringCommit([], height, fpPubkey));
   const found = commit as PubRandCommit;
-  const lastFinalized = BigInt(host.lastFinalizedEpoch(ctx));
-  if (lastFinalized === 0n) throw new ContractError("No finalized epoch yet");
-  if (lastFinalized < found.babylonEpoch) {
-    throw new ContractError(
-      `The finality provider ${bytesToHex(fpPubkey)} last committed epoch: ${found.babylonEpoch}, last finalized epoch: ${lastFinalized}`,
-    );
-  }
+  runRule(() => checkCommitTimestamped(fpPubkey, found.babylonEpoch, host.lastFinalizedEpoch(ctx)));
   return found;
 }
 
@@ -104,16 +86,15 @@ export function submitFinalitySignature(
   const checked = runRule(() => checkFinalitySignatureFields(msg, { config: ruleConfig(config) }));
   const { height } = checked;
 
-  ensureFinalityProvider(host, ctx, config, fpHex, asGiven);
+  // Any lookup failure, or an FP of another BSN, reads as "not found for this BSN".
+  const fp = queryFinalityProvider(host, ctx, fpHex);
+  runRule(() => checkVoteFinalityProvider(fp, config.bsnId, asGiven));
   checkRateLimitAndAccumulate(storage, BigInt(env.blockHeight), config, fpPubkey);
 
   const vote: FinalitySigInfo = { finalitySig: checked.signature, blockHash: checked.blockHash };
   const existing = listFinalitySignatures(storage, height, fpPubkey);
-  if (existing?.some((stored) => sameVote(stored, vote))) {
-    throw new ContractError(
-      `Duplicated finality signature for finality provider ${asGiven} at height ${height}`,
-    );
-  }
+  if (existing?.some((stored) => sameVote(stored, vote)))
+    throw fromRule(duplicatedFinalitySig(asGiven, height));
 
   const commit = timestampedCommitForHeight(storage, host, ctx, fpPubkey, height);
   const signingOptions = { babylonChainId: env.chainId, contractAddress: env.contractAddress };

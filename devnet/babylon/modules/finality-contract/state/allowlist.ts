@@ -5,7 +5,8 @@
  * first changelog entry at or after h, else the current set — so changes made in block h show
  * from h + 1, and the instantiation height itself reads as empty.
  */
-import { ContractError } from "../errors.ts";
+import { finalityProviderNotAllowed } from "../../../../../src/contract-rules/index.ts";
+import { fromRule } from "../errors.ts";
 import type { ContractStorage } from "../storage.ts";
 import { u64Key } from "../storage.ts";
 
@@ -21,7 +22,7 @@ export const loadAllowlist = (storage: ContractStorage): string[] => storage.get
 /** The FP (lowercase hex key) must be in the current set to commit randomness or vote. */
 export function assertAllowlisted(storage: ContractStorage, fpHex: string): void {
   if (!loadAllowlist(storage).includes(fpHex)) {
-    throw new ContractError(`Finality provider ${fpHex} is not in the allowlist`);
+    throw fromRule(finalityProviderNotAllowed(fpHex));
   }
 }
 

@@ -3,8 +3,9 @@
  * for commits and votes together, per window of `block_interval` Babylon blocks. The counter is
  * written before the remaining checks run; a later failure reverts it with the rest of the tx.
  */
+import { rateLimitExceeded } from "../../../../../src/contract-rules/index.ts";
 import { bytesToHex } from "../../../../../src/crypto/index.ts";
-import { ContractError } from "../errors.ts";
+import { fromRule } from "../errors.ts";
 import { type ContractStorage, loadU64, type StoredU64, storeU64 } from "../storage.ts";
 import type { Config } from "./config.ts";
 
@@ -23,9 +24,7 @@ export function checkRateLimitAndAccumulate(
   const [interval, count] = stored === undefined ? [current, 0] : [loadU64(stored[0]), stored[1]];
   const next = interval === current ? count + 1 : 1;
   if (next > maxMsgsPerInterval) {
-    throw new ContractError(
-      `Rate limit exceeded for finality provider ${bytesToHex(fpPubkey)} with limit ${maxMsgsPerInterval}`,
-    );
+    throw fromRule(rateLimitExceeded(fpPubkey, maxMsgsPerInterval));
   }
   storage.set(key, [storeU64(current), next]);
 }

@@ -1,0 +1,254 @@
+/**
+ * @module The provider submission API: `POST …/public-randomness`, `POST …/finality-signatures`,
+ * `GET …/submissions/{id}`, `GET …/submission-metrics` and `GET …/equivocations/{fpBtcPk}/{height}`.
+ * Rate limits and the body limit run before any verification; verification before anything is queued.
+ */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { acceptSubmissions, MAX_MESSAGES_PER_REQUEST } from "../../submission/accept.ts";
+import { getMetrics } from "../../submission/metrics.ts";
+import { getSubmissionRecord } from "../../submission/records.ts";
+import type { SubmissionKind } from "../../submission/types.ts";
+import { getEvidence } from "../../submission/vote-log.ts";
+import { type AppDeps, type AppEnv, registry } from "../context.ts";
+import {
+  InvalidRequestError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  SubmissionNotFoundError,
+} from "../errors.ts";
+import { problemResponse } from "../problem.ts";
+import { ChainParam, problemContent } from "../schemas.ts";
+
+/** 100 votes with 20-aunt proofs are ~300 KB of JSON. */
+export const MAX_BODY_BYTES = 512 * 1024;
+
+const SubmissionSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["queued", "submitted", "duplicate", "failed"]),
+    equivocation: z.boolean(),
+  })
+  .openapi("AcceptedSubmission");
+
+const AcceptedSchema = z.object({ submissions: z.array(SubmissionSchema) }).openapi("Accepted");
+
+const refusals = {
+  400: { description: "Malformed message (field and rule named)", content: problemContent },
+  403: { description: "FinalityProviderNotAllowed", content: problemContent },
+  404: { description: "Unknown chain", content: problemContent },
+  413: { description: "Body too large", content: problemContent },
+  422: {
+    description: "The contract would refuse it: `code` is its error name, `detail` its text",
+    content: problemContent,
+  },
+  429: {
+    description: "Rate limited (edge) or RateLimitExceeded (the contract's budget)",
+    content: problemContent,
+  },
+  502: { description: "Babylon answered with an error or garbage", content: problemContent },
+  503: { description: "Babylon or the queue is unavailable: nothing was accepted", content: problemContent },
+};
+
+const MessageBody = z.unknown().openapi({
+  description:
+    "The contract's execute message body (snake_case, base64 bytes), or an array of up to 100 of them. " +
+    "Verified exactly as the contract would; refusals carry the contract's error name and text.",
+});
+
+function postRoute(kind: SubmissionKind) {
+  const commit = kind === "commit";
+  return createRoute({
+    method: "post",
+    path: commit ? "/v1/chains/{chain}/public-randomness" : "/v1/chains/{chain}/finality-signatures",
+    summary: commit ? "Submit public-randomness commitments" : "Submit finality signatures",
+    description: commit
+      ? "Body: `commit_public_randomness` object(s): {fp_pubkey_hex, start_height, num_pub_rand, commitment, signature}."
+      : "Body: `submit_finality_signature` object(s): {fp_pubkey_hex, height, pub_rand, proof, block_hash, signature}.",
+    request: {
+      params: z.object({ chain: ChainParam }),
+      body: { required: true, content: { "application/json": { schema: MessageBody } } },
+    },
+    responses: {
+      200: {
+        description: "Every message was already recorded (duplicates)",
+        content: { "application/json": { schema: AcceptedSchema } },
+      },
+      202: {
+        description: "Verified and durably queued",
+        content: { "application/json": { schema: AcceptedSchema } },
+      },
+      ...refusals,
+    },
+  });
+}
+
+const submissionRoute = createRoute({
+  method: "get",
+  path: "/v1/chains/{chain}/submissions/{id}",
+  summary: "A submission's status",
+  description: "`queued` | `submitted {txHash, babylonHeight}` | `duplicate` | `failed {code, message}`.",
+  request: {
+    params: z.object({
+      chain: ChainParam,
+      id: z.string().regex(/^[cv]_[0-9a-f]{40}$/, { error: "must be a submission id" }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The record",
+      content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+    },
+    400: { description: "Malformed id", content: problemContent },
+    404: { description: "Unknown chain or submission", content: problemContent },
+  },
+});
+
+const metricsRoute = createRoute({
+  method: "get",
+  path: "/v1/chains/{chain}/submission-metrics",
+  summary: "Submission counters",
+  description:
+    "Accepted, duplicates, equivocations, refusals by rule, submitted, transactions, batch sizes, failures.",
+  request: { params: z.object({ chain: ChainParam }) },
+  responses: {
+    200: {
+      description: "Counters",
+      content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+    },
+    404: { description: "Unknown chain", content: problemContent },
+  },
+});
+
+const evidenceRoute = createRoute({
+  method: "get",
+  path: "/v1/chains/{chain}/equivocations/{fpBtcPk}/{height}",
+  summary: "Equivocation evidence the edge kept",
+  description:
+    "Both block hashes and signatures, the public randomness, and whether the extracted key is the FP's.",
+  request: {
+    params: z.object({
+      chain: ChainParam,
+      fpBtcPk: z.string().regex(/^[0-9a-f]{64}$/, { error: "must be a 32-byte lowercase hex key" }),
+      height: z.string().regex(/^[0-9]{1,20}$/, { error: "must be a decimal height" }),
+    }),
+  },
+  responses: {
+    200: {
+      description: "The evidence",
+      content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
+    },
+    400: { description: "Malformed key or height", content: problemContent },
+    404: { description: "Unknown chain or no evidence", content: problemContent },
+  },
+});
+
+const WRAPPER: Record<SubmissionKind, string> = {
+  commit: "commit_public_randomness",
+  vote: "submit_finality_signature",
+};
+
+/** The contract's body; a full execute message (`{ "submit_finality_signature": {…} }`) is unwrapped. */
+function unwrap(kind: SubmissionKind, message: unknown): unknown {
+  if (typeof message !== "object" || message === null || Array.isArray(message)) return message;
+  const keys = Object.keys(message);
+  return keys.length === 1 && keys[0] === WRAPPER[kind]
+    ? (message as Record<string, unknown>)[WRAPPER[kind]]
+    : message;
+}
+
+/** The messages of a request body: one object or a non-empty array of at most 100. */
+async function readMessages(c: Context<AppEnv>, kind: SubmissionKind): Promise<unknown[]> {
+  let body: unknown;
+  try {
+    body = await c.req.json();
+  } catch {
+    throw new InvalidRequestError("body", "body must be JSON");
+  }
+  const messages = Array.isArray(body) ? body : [body];
+  if (messages.length === 0) throw new InvalidRequestError("body", "body must hold at least one message");
+  if (messages.length > MAX_MESSAGES_PER_REQUEST) {
+    throw new InvalidRequestError(
+      "body",
+      `body holds ${messages.length} messages; at most ${MAX_MESSAGES_PER_REQUEST}`,
+    );
+  }
+  return messages.map((m) => unwrap(kind, m));
+}
+
+/** Edge rate limits: per client IP, then per finality provider named in the messages. */
+async function enforceRateLimits(c: Context<AppEnv>, chain: string, messages: unknown[]): Promise<void> {
+  const ip = c.req.header("cf-connecting-ip") ?? "local";
+  if (!(await c.env.IP_RATE_LIMITER.limit({ key: ip })).success) {
+    throw new RateLimitedError("ip", "Too many submission requests from this address; slow down.");
+  }
+  const fps = new Set<string>();
+  for (const m of messages) {
+    const key = (m as { fp_pubkey_hex?: unknown } | null)?.fp_pubkey_hex;
+    if (typeof key === "string") fps.add(key.toLowerCase());
+  }
+  for (const fp of fps) {
+    if (!(await c.env.FP_RATE_LIMITER.limit({ key: `${chain}/${fp}` })).success) {
+      throw new RateLimitedError(
+        "fp_pubkey_hex",
+        `Too many submissions for finality provider ${fp}; slow down.`,
+      );
+    }
+  }
+}
+
+export function registerSubmissions(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => problemResponse(new PayloadTooLargeError(MAX_BODY_BYTES)),
+  });
+  app.use("/v1/chains/:chain/public-randomness", limit);
+  app.use("/v1/chains/:chain/finality-signatures", limit);
+
+  for (const kind of ["commit", "vote"] as const) {
+    app.openapi(postRoute(kind), async (c) => {
+      const { chain: chainId } = c.req.valid("param");
+      const chain = (await registry(c)).get(chainId);
+      const messages = await readMessages(c, kind);
+      await enforceRateLimits(c, chain.id, messages);
+      const { state, babylonHeight } = deps.submissions(chain, c.env);
+      const submissions = await acceptSubmissions(
+        {
+          chain: chain.id,
+          kv: c.env.FINALITY_KV,
+          queue: c.env.SUBMISSIONS,
+          state,
+          babylonHeight,
+          babylonChainId: chain.babylonChainId,
+          contractAddress: chain.contractAddress,
+        },
+        kind,
+        messages,
+      );
+      const anyQueued = submissions.some((s) => s.status === "queued");
+      return c.json({ submissions }, anyQueued ? 202 : 200, { "cache-control": "no-store" });
+    });
+  }
+
+  app.openapi(submissionRoute, async (c) => {
+    const { chain: chainId, id } = c.req.valid("param");
+    const chain = (await registry(c)).get(chainId);
+    const record = await getSubmissionRecord(c.env.FINALITY_KV, chain.id, id);
+    if (!record) throw new SubmissionNotFoundError(id);
+    return c.json(record, 200, { "cache-control": "no-store" });
+  });
+
+  app.openapi(metricsRoute, async (c) => {
+    const chain = (await registry(c)).get(c.req.valid("param").chain);
+    return c.json(await getMetrics(c.env.FINALITY_KV, chain.id), 200, { "cache-control": "no-store" });
+  });
+
+  app.openapi(evidenceRoute, async (c) => {
+    const { chain: chainId, fpBtcPk, height } = c.req.valid("param");
+    const chain = (await registry(c)).get(chainId);
+    const evidence = await getEvidence(c.env.FINALITY_KV, chain.id, fpBtcPk, height);
+    if (!evidence) throw new SubmissionNotFoundError(`equivocation ${fpBtcPk}/${height}`);
+    return c.json(evidence, 200, { "cache-control": "no-store" });
+  });
+}

@@ -1,0 +1,185 @@
+import { sha256 } from "@noble/hashes/sha2.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { memoryKv } from "../api/test-support.ts";
+import { ContractRuleError } from "../contract-rules/index.ts";
+import { utf8ToBytes } from "../crypto/index.ts";
+import {
+  createFinalityProviderSigner,
+  createMemoryDoubleSignGuard,
+  type FinalityProviderSigner,
+} from "../provider/index.ts";
+import { type AcceptContext, acceptSubmissions, QueueUnavailableError } from "./accept.ts";
+import { getMetrics } from "./metrics.ts";
+import { getSubmissionRecord } from "./records.ts";
+import type { QueuedSubmission } from "./types.ts";
+import { type FakeChain, fakeChain, fakeChainState } from "./verify-test-support.ts";
+import { getEvidence, getLoggedVotes } from "./vote-log.ts";
+
+const OPTS = { babylonChainId: "bbn-test-5", contractAddress: "bbn1finalitycontractaddressfortests" };
+const BSN = "op-rollup-1";
+const options = {
+  secretKey: sha256(utf8ToBytes("accept fp")),
+  bsnId: BSN,
+  ...OPTS,
+  bsnActivationHeight: 12,
+  finalitySignatureInterval: 5,
+};
+const hash = (label: string) => sha256(utf8ToBytes(label));
+
+let signer: FinalityProviderSigner;
+let chain: FakeChain;
+let kv: ReturnType<typeof memoryKv>;
+let queued: QueuedSubmission[];
+let queueDown: boolean;
+
+function context(): AcceptContext {
+  return {
+    chain: "op-devnet",
+    kv: kv as unknown as KVNamespace,
+    queue: {
+      async sendBatch(messages: Iterable<{ body: QueuedSubmission }>) {
+        if (queueDown) throw new Error("queue down");
+        for (const m of messages) queued.push(m.body);
+      },
+    } as unknown as Queue,
+    // The edge's budget is KV-backed (in acceptSubmissions); the fake chain's own budget stays unlimited.
+    state: fakeChainState(chain),
+    babylonHeight: async () => 250n,
+    ...OPTS,
+    now: () => 1_000,
+  };
+}
+
+const vote = async (height: number, label: string, s = signer) =>
+  (await s.submitFinalitySignature({ height, blockHash: hash(label) })).submit_finality_signature;
+
+beforeEach(async () => {
+  signer = createFinalityProviderSigner(options);
+  const { commit } = await signer.commitPublicRandomness({ startHeight: 12, numPubRand: 20 });
+  const fpHex = signer.publicKeyHex;
+  chain = fakeChain({
+    allowlist: new Set([fpHex]),
+    fps: new Map([[fpHex, { bsnId: BSN, slashedBabylonHeight: 0n, slashedBtcHeight: 0n }]]),
+    commits: new Map([
+      [
+        fpHex,
+        [
+          {
+            startHeight: 12n,
+            numPubRand: 20n,
+            interval: 5n,
+            babylonEpoch: 3n,
+            commitment: commit.commitment,
+          },
+        ],
+      ],
+    ]),
+    lastFinalizedEpoch: 3n,
+  });
+  kv = memoryKv();
+  queued = [];
+  queueDown = false;
+});
+
+describe("acceptSubmissions", () => {
+  it("queues verified votes, records them, logs them, and a resend is a duplicate that is not queued again", async () => {
+    const votes = [await vote(17, "a"), await vote(22, "b")];
+    const first = await acceptSubmissions(context(), "vote", votes);
+    expect(first.map((s) => s.status)).toEqual(["queued", "queued"]);
+    expect(queued.map((q) => q.height)).toEqual(["17", "22"]);
+    const record = await getSubmissionRecord(kv as unknown as KVNamespace, "op-devnet", first[0]?.id ?? "");
+    expect(record).toMatchObject({
+      status: "queued",
+      kind: "vote",
+      fpBtcPkHex: signer.publicKeyHex,
+      height: "17",
+    });
+    expect(
+      await getLoggedVotes(kv as unknown as KVNamespace, "op-devnet", signer.publicKeyHex, 17n),
+    ).toHaveLength(1);
+
+    // The fake chain knows nothing of it: the edge's own log makes the resend a duplicate.
+    const state = context().state;
+    const again = await acceptSubmissions(
+      {
+        ...context(),
+        state: {
+          ...state,
+          recordedVotes: (fp, h) => getLoggedVotes(kv as unknown as KVNamespace, "op-devnet", fp, h),
+        },
+      },
+      "vote",
+      [votes[0]],
+    );
+    expect(again).toEqual([{ id: first[0]?.id, status: "duplicate", equivocation: false }]);
+    expect(queued).toHaveLength(2);
+    expect((await getMetrics(kv as unknown as KVNamespace, "op-devnet")).duplicates).toBe(1);
+  });
+
+  it("flags a conflicting vote in the same request as equivocation and keeps the evidence", async () => {
+    const rogue = createFinalityProviderSigner({
+      ...options,
+      doubleSignGuard: createMemoryDoubleSignGuard(),
+    });
+    await rogue.commitPublicRandomness({ startHeight: 12, numPubRand: 20 });
+    const answers = await acceptSubmissions(context(), "vote", [
+      await vote(27, "x"),
+      await vote(27, "y", rogue),
+    ]);
+    expect(answers.map((a) => a.equivocation)).toEqual([false, true]);
+    expect(queued).toHaveLength(2);
+    const evidence = await getEvidence(kv as unknown as KVNamespace, "op-devnet", signer.publicKeyHex, 27n);
+    expect(evidence).toMatchObject({ extractedSecretKeyMatches: true, submissionId: answers[1]?.id });
+  });
+
+  it("refuses the whole request at the first bad message, naming its index, and queues nothing", async () => {
+    const good = await vote(17, "a");
+    const error = await acceptSubmissions(context(), "vote", [good, { ...good, height: 0 }]).catch((e) => e);
+    expect(error).toBeInstanceOf(ContractRuleError);
+    expect(error).toMatchObject({ code: "before_bsn_activation", details: error.message });
+    expect(error.field).toMatch(/^\[1\]/);
+    expect(queued).toEqual([]);
+    expect((await getMetrics(kv as unknown as KVNamespace, "op-devnet")).refused).toEqual({
+      before_bsn_activation: 1,
+    });
+  });
+
+  it("counts the contract's per-FP budget across requests and within one", async () => {
+    // fakeChain: 4 messages per 100 Babylon blocks.
+    await acceptSubmissions(context(), "vote", [
+      await vote(17, "a"),
+      await vote(22, "b"),
+      await vote(27, "c"),
+    ]);
+    const error = await acceptSubmissions(context(), "vote", [
+      await vote(32, "d"),
+      await vote(37, "e"),
+    ]).catch((e) => e);
+    expect(error).toMatchObject({ code: "rate_limit_exceeded" });
+    expect(error.field).toMatch(/^\[1\]/);
+    expect(queued).toHaveLength(3);
+    // The next interval starts afresh.
+    const later = await acceptSubmissions({ ...context(), babylonHeight: async () => 300n }, "vote", [
+      await vote(37, "e"),
+    ]);
+    expect(later[0]?.status).toBe("queued");
+  });
+
+  it("accepts nothing when the queue refuses: no record, no vote log, a retryable error", async () => {
+    queueDown = true;
+    const v = await vote(17, "a");
+    await expect(acceptSubmissions(context(), "vote", [v])).rejects.toBeInstanceOf(QueueUnavailableError);
+    expect(kv.store.size).toBe(0);
+  });
+
+  it("recognises a resent commit by its id before the overlap rule would refuse it", async () => {
+    chain.commits.clear();
+    const { msg } = await signer.commitPublicRandomness({ startHeight: 212, numPubRand: 20 });
+    const body = msg.commit_public_randomness;
+    const first = await acceptSubmissions(context(), "commit", [body]);
+    expect(first[0]?.status).toBe("queued");
+    const again = await acceptSubmissions(context(), "commit", [body]);
+    expect(again).toEqual([{ id: first[0]?.id, status: "duplicate", equivocation: false }]);
+    expect(queued).toHaveLength(1);
+  });
+});

@@ -1,0 +1,256 @@
+/**
+ * @module `createChainSubmissionState`: the chain state the submission rules consult, read from Babylon the
+ * way the contract reads it — its own queries (config, allowlist, commits, block voters), btcstaking's
+ * `FinalityProvider`, and the last finalized epoch through x/checkpointing (the gRPC counterpart of the
+ * contract's `latest_finalized_epoch_info`).
+ */
+import {
+  QueryFinalityProviderRequest,
+  QueryFinalityProviderResponse,
+} from "@babylonlabs-io/babylon-proto-ts/dist/generated/babylon/btcstaking/v1/query";
+import { CheckpointStatus } from "@babylonlabs-io/babylon-proto-ts/dist/generated/babylon/checkpointing/v1/checkpoint";
+import {
+  QueryEpochStatusRequest,
+  QueryEpochStatusResponse,
+  QueryLastCheckpointWithStatusRequest,
+  QueryLastCheckpointWithStatusResponse,
+} from "@babylonlabs-io/babylon-proto-ts/dist/generated/babylon/checkpointing/v1/query";
+import { CosmWasmClient } from "@cosmjs/cosmwasm-stargate";
+import {
+  BabylonInvalidResponseError,
+  BabylonQueryError,
+  type BabylonRpc,
+  FinalityQueryClient,
+  getBlockVoters,
+  getContractConfig,
+  type PubRandCommit,
+} from "../babylon/index.ts";
+import { callUpstream, grpcQuery } from "../babylon/upstream.ts";
+import { bytesToHex, equalBytes, hexToBytes } from "../crypto/index.ts";
+import { createTtlCache } from "./ttl-cache.ts";
+import type { ChainCommit, FinalityProviderFacts, RecordedVote, SubmissionChainState } from "./types.ts";
+
+type ContractConfigFacts = Awaited<ReturnType<SubmissionChainState["config"]>>;
+
+export type ChainSubmissionStateOptions = {
+  rpc: BabylonRpc;
+  /** The finality contract's bech32 address. */
+  contractAddress: string;
+  /** How long config, allowlist, FP records and the last finalized epoch are reused (default 5000 ms). */
+  ttlMs?: number;
+  /** Votes the edge itself accepted for the FP at a height (its KV records), added to the chain's. */
+  votes?: (fpHex: string, height: bigint) => Promise<RecordedVote[]>;
+  /** The message budget (throws the contract's `RateLimitExceeded`); default: no limit. */
+  budget?: (fpHex: string, config: ContractConfigFacts) => Promise<void>;
+  /** Clock for the cache (tests). */
+  now?: () => number;
+};
+
+const CONTRACT_QUERY = "/cosmwasm.wasm.v1.Query/SmartContractState";
+const BTCSTAKING = "babylon.btcstaking.v1.Query";
+const CHECKPOINTING = "babylon.checkpointing.v1.Query";
+
+/** The contract's queries take u64s as JSON numbers: past 2^53 − 1 a height cannot be asked exactly. */
+function queryHeight(height: bigint): number {
+  if (height > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new RangeError(`height ${height} cannot be sent exactly in a contract query`);
+  }
+  return Number(height);
+}
+
+/** Babylon refused the query itself (an ABCI error code), as opposed to a transport or JSON-RPC failure. */
+const isAbciRefusal = (error: unknown): boolean =>
+  error instanceof BabylonQueryError &&
+  error.cause instanceof Error &&
+  /^Query failed with \(\d+\)/.test(error.cause.message);
+
+const isU64 = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+function chainCommit(path: string, commit: PubRandCommit | null): ChainCommit | undefined {
+  if (commit === null) return undefined;
+  const ok =
+    typeof commit === "object" &&
+    isU64(commit.start_height) &&
+    isU64(commit.num_pub_rand) &&
+    isU64(commit.interval) &&
+    isU64(commit.babylon_epoch) &&
+    Array.isArray(commit.commitment);
+  if (!ok) throw new BabylonInvalidResponseError(path, `unexpected commit: ${JSON.stringify(commit)}`);
+  return {
+    startHeight: BigInt(commit.start_height),
+    numPubRand: BigInt(commit.num_pub_rand),
+    interval: BigInt(commit.interval),
+    babylonEpoch: BigInt(commit.babylon_epoch),
+    commitment: Uint8Array.from(commit.commitment),
+  };
+}
+
+/**
+ * Builds the state over `rpc` (CometBFT 0.38) for the contract at `contractAddress`. Reads that refuse a
+ * message when they say no (not allowlisted, FP unknown, epoch not yet finalized) are re-read once when the
+ * "no" came from the cache, so a refusal never rests on a stale answer; commits and votes are never cached.
+ *
+ * Upstream failures surface as BabylonUnavailableError / BabylonQueryError / BabylonInvalidResponseError,
+ * never as a rule refusal. The exception is the FP lookup: Babylon refusing it (unknown or unparsable key)
+ * is what the contract sees as well, so it reads as "no such FP".
+ */
+export function createChainSubmissionState(options: ChainSubmissionStateOptions): SubmissionChainState {
+  const { rpc, contractAddress } = options;
+  const contract = new FinalityQueryClient(CosmWasmClient.create(rpc.comet), contractAddress);
+  const cache = createTtlCache(options.ttlMs ?? 5_000, options.now);
+
+  const config = (): Promise<ContractConfigFacts> =>
+    cache.get("config", async () => {
+      const c = await getContractConfig(contract);
+      return {
+        bsnId: c.bsnId,
+        bsnActivationHeight: BigInt(c.activationHeight),
+        finalitySignatureInterval: BigInt(c.interval),
+        minPubRand: BigInt(c.minPubRand),
+        rateLimiting: {
+          maxMsgsPerInterval: c.rateLimiting.maxMsgsPerInterval,
+          blockInterval: BigInt(c.rateLimiting.blockInterval),
+        },
+      };
+    });
+
+  async function readAllowlist(): Promise<ReadonlySet<string>> {
+    const path = `${CONTRACT_QUERY} {allowed_finality_providers}`;
+    const list = await callUpstream(path, () => contract.allowedFinalityProviders());
+    if (!Array.isArray(list) || list.some((key) => typeof key !== "string")) {
+      throw new BabylonInvalidResponseError(path, `unexpected allowlist: ${JSON.stringify(list)}`);
+    }
+    return new Set(list.map((key) => key.toLowerCase()));
+  }
+
+  async function lookUpFinalityProvider(fpHex: string): Promise<FinalityProviderFacts | undefined> {
+    let response: QueryFinalityProviderResponse;
+    try {
+      response = await grpcQuery(
+        rpc.rpc,
+        BTCSTAKING,
+        "FinalityProvider",
+        QueryFinalityProviderRequest,
+        QueryFinalityProviderResponse,
+        { fpBtcPkHex: fpHex },
+      );
+    } catch (error) {
+      if (isAbciRefusal(error)) return undefined;
+      throw error;
+    }
+    const fp = response.finalityProvider;
+    if (fp === undefined) {
+      throw new BabylonInvalidResponseError(`/${BTCSTAKING}/FinalityProvider`, "no finality_provider");
+    }
+    return {
+      bsnId: fp.bsnId,
+      slashedBabylonHeight: BigInt(fp.slashedBabylonHeight),
+      slashedBtcHeight: BigInt(fp.slashedBtcHeight),
+    };
+  }
+
+  /**
+   * `LastCheckpointWithStatus(FINALIZED)`. Babylon refuses it while no epoch is finalized (epoch 0 has no
+   * checkpoint); epochs finalize in order, so epoch 1 not being finalized confirms that the answer is 0.
+   */
+  async function readLastFinalizedEpoch(): Promise<bigint> {
+    try {
+      const { rawCheckpoint } = await grpcQuery(
+        rpc.rpc,
+        CHECKPOINTING,
+        "LastCheckpointWithStatus",
+        QueryLastCheckpointWithStatusRequest,
+        QueryLastCheckpointWithStatusResponse,
+        { status: CheckpointStatus.CKPT_STATUS_FINALIZED },
+      );
+      if (rawCheckpoint === undefined) {
+        throw new BabylonInvalidResponseError(
+          `/${CHECKPOINTING}/LastCheckpointWithStatus`,
+          "no raw_checkpoint",
+        );
+      }
+      return BigInt(rawCheckpoint.epochNum);
+    } catch (error) {
+      if (!isAbciRefusal(error)) throw error;
+      let firstFinalized: boolean;
+      try {
+        const { status } = await grpcQuery(
+          rpc.rpc,
+          CHECKPOINTING,
+          "EpochStatus",
+          QueryEpochStatusRequest,
+          QueryEpochStatusResponse,
+          { epochNum: 1 },
+        );
+        firstFinalized = status === CheckpointStatus.CKPT_STATUS_FINALIZED;
+      } catch (statusError) {
+        if (!isAbciRefusal(statusError)) throw statusError;
+        firstFinalized = false;
+      }
+      // Epoch 1 is finalized, yet Babylon found no finalized checkpoint: do not guess.
+      if (firstFinalized) throw error;
+      return 0n;
+    }
+  }
+
+  return {
+    config,
+
+    async isAllowed(fpHex) {
+      const key = fpHex.toLowerCase();
+      return (await cache.get("allowlist", readAllowlist, (set) => !set.has(key))).has(key);
+    },
+
+    finalityProvider: (fpHex) =>
+      cache.get(
+        `fp/${fpHex.toLowerCase()}`,
+        () => lookUpFinalityProvider(fpHex.toLowerCase()),
+        (fp) => fp === undefined,
+      ),
+
+    async lastCommit(fpHex) {
+      const path = `${CONTRACT_QUERY} {last_pub_rand_commit}`;
+      return chainCommit(
+        path,
+        await callUpstream(path, () => contract.lastPubRandCommit({ btcPkHex: fpHex })),
+      );
+    },
+
+    async commitForHeight(fpHex, height) {
+      const path = `${CONTRACT_QUERY} {pub_rand_commit_for_height}`;
+      const commit = await callUpstream(path, () =>
+        contract.pubRandCommitForHeight({ btcPkHex: fpHex, height: queryHeight(height) }),
+      );
+      return chainCommit(path, commit);
+    },
+
+    lastFinalizedEpoch: (atLeast) =>
+      cache.get(
+        "last-finalized-epoch",
+        readLastFinalizedEpoch,
+        (epoch) => epoch === 0n || epoch < (atLeast ?? 0n),
+      ),
+
+    async recordedVotes(fpHex, height, blockHash) {
+      const key = fpHex.toLowerCase();
+      const [voters, logged] = await Promise.all([
+        getBlockVoters(contract, { height: queryHeight(height), hash: bytesToHex(blockHash) }),
+        options.votes?.(key, height) ?? Promise.resolve([]),
+      ]);
+      const votes: RecordedVote[] = voters
+        .filter((voter) => voter.fpBtcPk === key)
+        .map((voter) => ({ blockHash: hexToBytes(voter.blockHash), signature: hexToBytes(voter.signature) }));
+      for (const vote of logged) {
+        const known = votes.some(
+          (v) => equalBytes(v.blockHash, vote.blockHash) && equalBytes(v.signature, vote.signature),
+        );
+        if (!known) votes.push(vote);
+      }
+      return votes;
+    },
+
+    async checkBudget(fpHex) {
+      if (options.budget) await options.budget(fpHex, await config());
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * @module Whether a queued submission is already on chain: asked before a message is sent again after a
+ * transaction whose inclusion was never confirmed, so nothing is submitted twice.
+ */
+import type { FinalityReadOnlyInterface } from "../../generated/Finality.client.ts";
+import { getBlockVoters } from "../babylon/index.ts";
+import { callUpstream } from "../babylon/upstream.ts";
+import { base64ToBytes, bytesToHex } from "../crypto/index.ts";
+import type { QueuedSubmission } from "./types.ts";
+
+type VoteBody = { height: number | string; block_hash: string; signature: string };
+type CommitBody = { start_height: number | string; commitment: string };
+
+export async function isOnChain(
+  client: Pick<FinalityReadOnlyInterface, "blockVoters" | "pubRandCommitForHeight">,
+  item: QueuedSubmission,
+): Promise<boolean> {
+  if (item.kind === "vote") {
+    const body = item.msg as unknown as VoteBody;
+    const voters = await getBlockVoters(client, {
+      height: Number(body.height),
+      hash: bytesToHex(base64ToBytes(body.block_hash)),
+    });
+    const signature = bytesToHex(base64ToBytes(body.signature));
+    return voters.some((v) => v.fpBtcPk === item.fpBtcPkHex && v.signature === signature);
+  }
+  const body = item.msg as unknown as CommitBody;
+  const commit = await callUpstream(
+    "/cosmwasm.wasm.v1.Query/SmartContractState {pub_rand_commit_for_height}",
+    () => client.pubRandCommitForHeight({ btcPkHex: item.fpBtcPkHex, height: Number(body.start_height) }),
+  );
+  return (
+    commit !== null &&
+    commit !== undefined &&
+    String(commit.start_height) === String(body.start_height) &&
+    bytesToHex(Uint8Array.from(commit.commitment)) === bytesToHex(base64ToBytes(body.commitment))
+  );
+}

@@ -1,0 +1,43 @@
+// The Node typecheck (tsconfig.node.json) has no workerd types, yet Node-run tests import src/ modules that name
+// Workers bindings. These are the few shapes those modules use (a structural subset of workerd's types).
+declare global {
+  interface KVNamespace {
+    get(key: string, type: "text"): Promise<string | null>;
+    get(key: string, options?: { cacheTtl?: number }): Promise<string | null>;
+    put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+    list(options?: { prefix?: string; limit?: number }): Promise<{ keys: { name: string }[] }>;
+    delete(key: string): Promise<void>;
+  }
+  interface Queue<Body = unknown> {
+    send(body: Body, options?: { contentType?: string; delaySeconds?: number }): Promise<void>;
+    sendBatch(messages: Iterable<{ body: Body; contentType?: string }>): Promise<void>;
+  }
+  interface RateLimit {
+    limit(options: { key: string }): Promise<{ success: boolean }>;
+  }
+  interface Message<Body = unknown> {
+    readonly id: string;
+    readonly body: Body;
+    readonly attempts: number;
+    ack(): void;
+    retry(options?: { delaySeconds?: number }): void;
+  }
+  interface MessageBatch<Body = unknown> {
+    readonly queue: string;
+    readonly messages: readonly Message<Body>[];
+  }
+  interface Env {
+    CHAINS: string;
+    FINALITY_KV: KVNamespace;
+    SUBMISSIONS: Queue;
+    SUBMISSIONS_DLQ: Queue;
+    FP_RATE_LIMITER: RateLimit;
+    IP_RATE_LIMITER: RateLimit;
+    MAX_BATCH: string;
+    RELAYER_GAS_PRICE: string;
+    RELAYER_GAS_ADJUSTMENT: string;
+    RELAYER_MNEMONIC: string;
+  }
+}
+
+export {};
