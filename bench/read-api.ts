@@ -13,8 +13,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, mineBlocks, startAnvil, startBabylonEmulator } from "../test/support/devnet-processes.ts";
-import { startWranglerDev } from "../test/support/wrangler-dev.ts";
+import { freePort, mineBlocks, startAnvil, startBabylonEmulator } from "../devnet/processes.ts";
+import { startWranglerDev } from "../devnet/wrangler-dev.ts";
 import { FAST_EMULATOR_ENV, QUORUM_FPS, voteOnDevnet } from "../test/workers/support/voted-devnet.ts";
 
 const N = Number(process.env.BENCH_N ?? 50);

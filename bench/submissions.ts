@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultGenesis } from "../devnet/babylon/genesis-load.ts";
+import { freePort, startBabylonEmulator } from "../devnet/processes.ts";
+import { startWranglerDev } from "../devnet/wrangler-dev.ts";
 import { hexToBytes } from "../src/crypto/index.ts";
 import { createFinalityProviderSigner, type FinalityProviderSigner } from "../src/provider/index.ts";
-import { freePort, startBabylonEmulator } from "../test/support/devnet-processes.ts";
-import { startWranglerDev } from "../test/support/wrangler-dev.ts";
 import { FAST_EMULATOR_ENV } from "../test/workers/support/voted-devnet.ts";
 
 const HEIGHTS = 50;

@@ -10,12 +10,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
+import { freePort } from "../devnet/processes.ts";
+import { startWranglerDev } from "../devnet/wrangler-dev.ts";
 import { bytesToBase64, utf8ToBytes } from "../src/crypto/index.ts";
 import { createFinalityProviderSigner } from "../src/provider/index.ts";
 import { fakeChain, fakeChainState } from "../src/submission/verify-test-support.ts";
 import { verifyVoteSubmission } from "../src/submission/verify-vote.ts";
-import { freePort } from "../test/support/devnet-processes.ts";
-import { startWranglerDev } from "../test/support/wrangler-dev.ts";
 
 const VOTES = 200;
 const ROUNDS = 5;

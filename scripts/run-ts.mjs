@@ -3,7 +3,8 @@
 // (babylon-proto-ts) ship ESM with extensionless imports that Node's own resolver refuses.
 // Usage: node scripts/run-ts.mjs <entry.ts> [args…]
 import { spawn } from "node:child_process";
-import { basename, resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
 import { build } from "esbuild";
 
 const [entry, ...args] = process.argv.slice(2);
@@ -11,7 +12,8 @@ if (!entry) {
   console.error("usage: node scripts/run-ts.mjs <entry.ts> [args…]");
   process.exit(2);
 }
-const outfile = resolve(".tmp", "run", `${basename(entry, ".ts")}.mjs`);
+// One bundle per entry and process: several entries (or several copies of one) may start at once.
+const outfile = resolve(".tmp", "run", `${entry.replace(/[^A-Za-z0-9]+/g, "_")}-${process.pid}.mjs`);
 await build({
   entryPoints: [entry],
   outfile,
@@ -28,4 +30,7 @@ await build({
 });
 const child = spawn(process.execPath, ["--enable-source-maps", outfile, ...args], { stdio: "inherit" });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+child.on("exit", (code, signal) => {
+  rmSync(outfile, { force: true });
+  process.exit(code ?? (signal ? 1 : 0));
+});

@@ -22,6 +22,7 @@ const steps = [
   { name: "bundle (dry-run)", cmd: ["node", "scripts/bundle-check.mjs"] },
   { name: "unit tests (node)", suite: "unit", cmd: vitest("vitest.config.ts", "unit") },
   { name: "worker tests (workerd)", suite: "workers", cmd: vitest("vitest.workers.config.ts", "workers") },
+  { name: "stack e2e (npm start)", suite: "stack", cmd: vitest("vitest.stack.config.ts", "stack") },
 ];
 
 function vitest(config, report) {

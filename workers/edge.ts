@@ -3,7 +3,7 @@
  * behaviour lives in `src/`.
  */
 import { createApp } from "../src/api/app.ts";
-import { advanceFinalizedTips } from "../src/api/scheduled.ts";
+import { advanceFinalizedTips, requeueStaleSubmissions } from "../src/api/scheduled.ts";
 import { consumeSubmissions } from "../src/submission/consume.ts";
 import { edgeConsumerDeps } from "../src/submission/consumer-deps.ts";
 import type { QueuedSubmission } from "../src/submission/types.ts";
@@ -13,8 +13,9 @@ const app = createApp();
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
-    // Moves each chain's finalized tip forward (bounded work per run).
+    // Moves each chain's finalized tip forward (bounded work per run), and re-sends submissions a queue lost.
     ctx.waitUntil(advanceFinalizedTips(env));
+    ctx.waitUntil(requeueStaleSubmissions(env));
   },
   async queue(batch, env) {
     // Verified submissions → batched Babylon transactions (one consumer at a time, see wrangler.toml).

@@ -6,6 +6,7 @@
  */
 import { loadChainRegistry } from "../chains/index.ts";
 import { cachedContractConfig, decideWithCache, readTip } from "../finality/sources.ts";
+import { requeueStale } from "../submission/pending.ts";
 import { type AppDeps, defaultDeps } from "./context.ts";
 
 /** Grid blocks decided per chain per run (each costs about one votes and one power look-up). */
@@ -47,6 +48,31 @@ export async function advanceFinalizedTips(
       } catch (error) {
         console.error(`scheduled: advancing the tip of ${chain.id} failed`, error);
         return { chain: chain.id, from, to, error: error instanceof Error ? error.name : "Error" };
+      }
+    }),
+  );
+}
+
+/**
+ * Sends accepted submissions that stayed unsettled for `REQUEUE_AFTER_SECONDS` (default 120) to the queue again
+ * (at most 100 per chain and run): a queue that lost them must not lose them for good.
+ */
+export async function requeueStaleSubmissions(env: Env): Promise<{ chain: string; requeued: number }[]> {
+  const registry = await loadChainRegistry(env);
+  const olderThanMs = (Number(env.REQUEUE_AFTER_SECONDS) || 120) * 1000;
+  return Promise.all(
+    registry.list().map(async (chain) => {
+      try {
+        const requeued = await requeueStale(env.FINALITY_KV, env.SUBMISSIONS, chain.id, {
+          olderThanMs,
+          max: 100,
+        });
+        if (requeued > 0)
+          console.warn(`scheduled: ${chain.id}: ${requeued} unsettled submissions sent again`);
+        return { chain: chain.id, requeued };
+      } catch (error) {
+        console.error(`scheduled: requeueing ${chain.id} failed`, error);
+        return { chain: chain.id, requeued: 0 };
       }
     }),
   );

@@ -9,6 +9,7 @@ import { bytesToHex } from "../crypto/index.ts";
 import { UpstreamUnavailableError } from "../errors/upstream.ts";
 import { checkBudget, consumeBudget, intervalOf } from "./budget.ts";
 import { updateMetrics } from "./metrics.ts";
+import { putPending } from "./pending.ts";
 import { getSubmissionRecord, newRecord, putSubmissionRecord, type SubmissionRecord } from "./records.ts";
 import { submissionId } from "./submission-id.ts";
 import type { QueuedSubmission, RecordedVote, SubmissionChainState, SubmissionKind } from "./types.ts";
@@ -149,6 +150,7 @@ export async function acceptSubmissions(
       continue;
     }
     await putSubmissionRecord(ctx.kv, newRecord(v.item, { status: "queued" }, now()));
+    await putPending(ctx.kv, v.item, now());
     if (v.vote) await logVote(ctx.kv, ctx.chain, v.item.fpBtcPkHex, BigInt(v.item.height), v.vote);
     if (v.evidence) {
       await putEvidence(ctx.kv, ctx.chain, { ...v.evidence, submissionId: v.item.id, recordedAt: now() });
@@ -185,35 +187,22 @@ async function verifyCommit(
       return k === "fp_pubkey_hex" ? value.toLowerCase() : value;
     }),
   );
+  const item = (fpBtcPkHex: string, height: string, at: number): QueuedSubmission => ({
+    id: rawId,
+    chain: ctx.chain,
+    kind: "commit",
+    fpBtcPkHex,
+    height,
+    msg: message as QueuedSubmission["msg"],
+    equivocation: false,
+    acceptedAt: at,
+  });
   const known = await getSubmissionRecord(ctx.kv, ctx.chain, rawId);
-  if (known) {
-    return {
-      duplicate: true,
-      item: {
-        id: known.id,
-        chain: known.chain,
-        kind: "commit",
-        fpBtcPkHex: known.fpBtcPkHex,
-        height: known.height,
-        msg: message as QueuedSubmission["msg"],
-        equivocation: false,
-        acceptedAt: known.acceptedAt,
-      },
-    };
-  }
+  if (known) return { duplicate: true, item: item(known.fpBtcPkHex, known.height, known.acceptedAt) };
   const checked = await verifyCommitSubmission(message, state, opts);
   return {
     duplicate: false,
-    item: {
-      id: rawId,
-      chain: ctx.chain,
-      kind: "commit",
-      fpBtcPkHex: bytesToHex(checked.fpPubkey),
-      height: checked.startHeight.toString(),
-      msg: message as QueuedSubmission["msg"],
-      equivocation: false,
-      acceptedAt,
-    },
+    item: item(bytesToHex(checked.fpPubkey), checked.startHeight.toString(), acceptedAt),
   };
 }
 

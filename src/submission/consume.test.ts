@@ -199,4 +199,40 @@ describe("consumeSubmissions", () => {
     );
     expect(dlq).toHaveLength(1);
   });
+
+  it("acks a requeued copy of a settled message, and one of two copies in a batch, without sending either again", async () => {
+    const { env, kv, calls, deps } = setup(async (ins) => included(ins.length));
+    const { batch: first } = batch([item(1)]);
+    await consumeSubmissions(first, env, deps);
+    expect(calls).toEqual([1]);
+    const { batch: late, settled } = batch([{ ...item(1), requeued: true }]);
+    await consumeSubmissions(late, env, deps);
+    expect(calls).toEqual([1]);
+    expect(settled.get(item(1).id)).toEqual({ acked: true });
+    expect(await getSubmissionRecord(kv as unknown as KVNamespace, "op-devnet", item(1).id)).toMatchObject({
+      status: "submitted",
+      txHash: "TX1",
+    });
+    const { batch: twice } = batch([item(2), { ...item(2), requeued: true }]);
+    await consumeSubmissions(twice, env, deps);
+    expect(calls).toEqual([1, 1]);
+  });
+
+  it("looks a requeued message up on chain first: found there, it is settled without a transaction", async () => {
+    const { env, kv, calls, deps } = setup(
+      async (ins) => included(ins.length),
+      async () => true,
+    );
+    const { batch: b } = batch([{ ...item(5), requeued: true }]);
+    await consumeSubmissions(b, env, deps);
+    expect(calls).toEqual([]);
+    expect(await getSubmissionRecord(kv as unknown as KVNamespace, "op-devnet", item(5).id)).toMatchObject({
+      status: "submitted",
+    });
+    expect(
+      [...(kv as unknown as { store: Map<string, string> }).store.keys()].filter((k) =>
+        k.startsWith("pending/"),
+      ),
+    ).toEqual([]);
+  });
 });

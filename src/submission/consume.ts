@@ -9,6 +9,7 @@ import { loadChainRegistry } from "../chains/index.ts";
 import type { Instruction, ItemOutcome, Relayer } from "../relayer/index.ts";
 import { submitWithBisection } from "../relayer/index.ts";
 import { updateMetrics } from "./metrics.ts";
+import { clearPending } from "./pending.ts";
 import { getSubmissionRecord, type SubmissionStatus, setSubmissionStatus } from "./records.ts";
 import type { QueuedSubmission } from "./types.ts";
 
@@ -72,14 +73,33 @@ async function consumeChain(
   deps: ConsumerDeps,
 ): Promise<void> {
   const pending: Delivery[] = [];
+  const seen = new Set<string>();
   try {
     for (const d of deliveries) {
-      // A redelivery may follow a tx whose inclusion was never confirmed: look before sending it again.
-      if (d.attempts > 1 && (await deps.isOnChain(chain, d.body))) {
+      // Two copies of one message (a requeue racing a retry): one is enough.
+      if (seen.has(d.body.id)) {
+        settled.add(d);
+        d.ack();
+        continue;
+      }
+      seen.add(d.body.id);
+      // A redelivery may follow a tx whose inclusion was never confirmed; a requeued copy may be late: look
+      // at the record and on chain before sending it again.
+      if (d.attempts > 1 || d.body.requeued) {
         const record = await getSubmissionRecord(env.FINALITY_KV, chain.id, d.body.id);
-        const txHash = record?.status === "queued" ? (record.lastTxHash ?? null) : null;
-        await settle(env, d, { status: "submitted", txHash, babylonHeight: null });
-      } else pending.push(d);
+        if (record && record.status !== "queued") {
+          await clearPending(env.FINALITY_KV, chain.id, d.body.id);
+          settled.add(d);
+          d.ack();
+          continue;
+        }
+        if (await deps.isOnChain(chain, d.body)) {
+          const txHash = record?.status === "queued" ? (record.lastTxHash ?? null) : null;
+          await settle(env, d, { status: "submitted", txHash, babylonHeight: null });
+          continue;
+        }
+      }
+      pending.push(d);
     }
   } catch (error) {
     // Babylon unreachable: nothing can be decided now.
@@ -131,6 +151,7 @@ const isSettled = (d: Delivery) => settled.has(d);
 
 async function settle(env: Env, d: Delivery, status: SubmissionStatus): Promise<void> {
   await setSubmissionStatus(env.FINALITY_KV, d.body, status, d.attempts);
+  await clearPending(env.FINALITY_KV, d.body.chain, d.body.id);
   settled.add(d);
   d.ack();
 }

@@ -8,6 +8,7 @@
  * | `evidence/{chain}/{fpHex}/{height}`  | equivocation evidence                          | forever             |
  * | `budget/{chain}/{fpHex}/{interval}`  | messages accepted in a rate-limit interval     | a few intervals     |
  * | `metrics/{chain}`                    | submission counters                            | forever             |
+ * | `pending/{chain}/{id}`               | an accepted message not yet settled (its body) | until settled       |
  */
 export const RECORD_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -19,3 +20,5 @@ export const evidenceKey = (chain: string, fpHex: string, height: bigint | strin
 export const budgetKey = (chain: string, fpHex: string, interval: bigint) =>
   `budget/${chain}/${fpHex}/${interval}`;
 export const metricsKey = (chain: string) => `metrics/${chain}`;
+export const pendingKey = (chain: string, id: string) => `pending/${chain}/${id}`;
+export const pendingPrefix = (chain: string) => `pending/${chain}/`;

@@ -27,6 +27,8 @@ export type QueuedSubmission = {
   equivocation: boolean;
   /** ms since epoch. */
   acceptedAt: number;
+  /** Sent again by the scheduled handler after it stayed pending too long: look on chain before sending. */
+  requeued?: boolean;
 };
 
 /** A vote the FP is known to have cast (on chain or accepted by the edge). */

@@ -4,6 +4,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  ANVIL_BINARY,
+  freePort,
+  haveAnvil,
+  mineBlocks,
+  type Running,
+  startAnvil,
+} from "../../devnet/processes.ts";
+import {
   BlockNotFoundError,
   createL2Client,
   getBlockRef,
@@ -14,14 +22,6 @@ import {
   type L2Client,
   UpstreamUnavailableError,
 } from "../../src/l2/index.ts";
-import {
-  ANVIL_BINARY,
-  freePort,
-  haveAnvil,
-  mineBlocks,
-  type Running,
-  startAnvil,
-} from "../support/devnet-processes.ts";
 
 if (!haveAnvil) console.warn(`skipping L2 reader devnet tests: no anvil binary at ${ANVIL_BINARY}`);
 

@@ -37,6 +37,7 @@ declare global {
     RELAYER_GAS_PRICE: string;
     RELAYER_GAS_ADJUSTMENT: string;
     RELAYER_MNEMONIC: string;
+    REQUEUE_AFTER_SECONDS: string;
   }
 }
 

@@ -1,8 +1,8 @@
 // Node side of the workerd test run: reads the shared vectors from disk (workerd has no file system)
 // and provides them to the tests; starts the fake CometBFT node the contract-client tests talk to.
 import type { TestProject } from "vitest/node";
+import { mineBlocks, startAnvil, startBabylonEmulator } from "../../devnet/processes.ts";
 import { CANNED_ANSWERS } from "../fixtures/finality-contract-answers.ts";
-import { mineBlocks, startAnvil, startBabylonEmulator } from "../support/devnet-processes.ts";
 import { loadSharedVectors, VECTORS_MISSING_MESSAGE } from "../support/vectors.ts";
 import { startFakeComet } from "./support/fake-comet.ts";
 import { startFaultProxy } from "./support/fault-proxy.ts";

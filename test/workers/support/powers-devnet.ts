@@ -18,9 +18,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { defaultGenesis } from "../../../devnet/babylon/genesis-load.ts";
+import { mineBlocks, startAnvil, startBabylonEmulator } from "../../../devnet/processes.ts";
 import { createBabylonRpc, getBtcTip } from "../../../src/babylon/index.ts";
 import { bytesToHex } from "../../../src/crypto/index.ts";
-import { mineBlocks, startAnvil, startBabylonEmulator } from "../../support/devnet-processes.ts";
 import { FAST_EMULATOR_ENV, type VotedBlock, voteOnDevnet } from "./voted-devnet.ts";
 
 const M = 1_000_000;

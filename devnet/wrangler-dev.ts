@@ -17,6 +17,12 @@ export type WranglerDevOptions = {
   /** A path that answers 2xx once the Worker is up (default `/healthz`). */
   readyPath?: string;
   readyTimeoutMs?: number;
+  /** `--env-file`: secrets for local development (e.g. `RELAYER_MNEMONIC`). */
+  envFile?: string;
+  /** Serve `/__scheduled`, so a supervisor can fire the cron trigger on its own period. */
+  testScheduled?: boolean;
+  /** Receives wrangler's output (default: kept in memory for error messages only). */
+  log?: (chunk: string) => void;
 };
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -44,6 +50,8 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
   const args = ["wrangler", "dev", "--local", "--ip", "127.0.0.1", "--port", String(options.port)];
   args.push("--persist-to", options.persistTo, "--show-interactive-dev-session=false", "--log-level", "warn");
   if (options.config) args.push("--config", options.config);
+  if (options.testScheduled) args.push("--test-scheduled");
+  if (options.envFile) args.push("--env-file", options.envFile);
   for (const [name, value] of Object.entries(options.vars ?? {})) args.push("--var", `${name}:${value}`);
   const child = spawn("npx", args, {
     detached: true,
@@ -51,12 +59,14 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
   });
   let output = "";
-  child.stdout?.on("data", (c: Buffer) => {
-    output += c.toString();
-  });
-  child.stderr?.on("data", (c: Buffer) => {
-    output += c.toString();
-  });
+  const take = (c: Buffer) => {
+    const text = c.toString();
+    // Only the start is kept in memory (for a failed start's message); the rest goes to `log`.
+    if (output.length < 64_000) output += text;
+    options.log?.(text);
+  };
+  child.stdout?.on("data", take);
+  child.stderr?.on("data", take);
   const url = `http://127.0.0.1:${options.port}`;
   const dev: WranglerDev = { url, child, output: () => output, stop: () => stopGroup(child) };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 45_000);

@@ -62,11 +62,32 @@ function waitForLine(child: ChildProcess, pattern: RegExp, what: string, timeout
   });
 }
 
-/** The Babylon emulator with the default devnet genesis; resolves with its RPC URL and the contract address. */
+export type ProcessOptions = {
+  /** Listen here (default: a free port). */
+  port?: number;
+  /** Receives the process's output after it is ready (default: dropped). */
+  log?: (chunk: string) => void;
+};
+
+function forward(child: ChildProcess, log: ((chunk: string) => void) | undefined): void {
+  if (!log) return;
+  child.stdout?.on("data", (c: Buffer) => log(c.toString()));
+  child.stderr?.on("data", (c: Buffer) => log(c.toString()));
+}
+
+export type EmulatorContract = { bsnId: string; address: string };
+
+/**
+ * The Babylon emulator (default genesis unless `BABYLON_GENESIS` is in `env`); resolves with its RPC URL and its
+ * finality contracts (the first one also as `contractAddress` / `bsnId`).
+ */
 export async function startBabylonEmulator(
   env: Record<string, string> = {},
-): Promise<Running & { contractAddress: string; bsnId: string; chainId: string }> {
-  const port = await freePort();
+  options: ProcessOptions = {},
+): Promise<
+  Running & { contractAddress: string; bsnId: string; chainId: string; contracts: EmulatorContract[] }
+> {
+  const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, ["scripts/run-ts.mjs", "devnet/babylon/main.ts"], {
     env: { ...process.env, ...env, BABYLON_RPC_PORT: String(port) },
     stdio: ["ignore", "pipe", "pipe"],
@@ -75,15 +96,25 @@ export async function startBabylonEmulator(
   try {
     const match = await waitForLine(
       child,
-      /babylon devnet ready: chain-id=(\S+) rpc=(\S+) .*contracts: ([a-z0-9-]+)=(bbn1[a-z0-9]+)/,
+      /babylon devnet ready: chain-id=(\S+) rpc=(\S+) .*contracts: ((?:[a-z0-9-]+=bbn1[a-z0-9]+ ?)+)/,
       "babylon emulator",
       60_000,
     );
+    forward(child, options.log);
+    const contracts = (match[3] as string)
+      .trim()
+      .split(" ")
+      .map((pair) => {
+        const [bsnId, address] = pair.split("=");
+        return { bsnId: bsnId as string, address: address as string };
+      });
+    const first = contracts[0] as EmulatorContract;
     return {
       chainId: match[1] as string,
       url: match[2] as string,
-      bsnId: match[3] as string,
-      contractAddress: match[4] as string,
+      bsnId: first.bsnId,
+      contractAddress: first.address,
+      contracts,
       stop,
     };
   } catch (error) {
@@ -96,17 +127,29 @@ export async function startBabylonEmulator(
 export const ANVIL_BINARY = "node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil";
 export const haveAnvil = process.platform === "linux" && process.arch === "x64" && existsSync(ANVIL_BINARY);
 
+export type AnvilOptions = ProcessOptions & {
+  /** Seconds between blocks (`--block-time`); default: a block per transaction only. */
+  blockTime?: number;
+  /** Load state from and dump it to this file (`--state`), so a restart resumes. */
+  statePath?: string;
+  chainId?: number;
+};
+
 /** anvil (npm `@foundry-rs/anvil-linux-amd64`) on a free port, with `blocks` blocks mined. */
-export async function startAnvil(blocks = 5): Promise<Running> {
-  const port = await freePort();
-  const child = spawn(ANVIL_BINARY, ["--port", String(port), "--host", "127.0.0.1"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export async function startAnvil(blocks = 5, options: AnvilOptions = {}): Promise<Running> {
+  const port = options.port ?? (await freePort());
+  const args = ["--port", String(port), "--host", "127.0.0.1"];
+  if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
+  // Dumped every 5 s as well as on exit, so even a killed node loses little.
+  if (options.statePath) args.push("--state", options.statePath, "--state-interval", "5");
+  if (options.chainId !== undefined) args.push("--chain-id", String(options.chainId));
+  const child = spawn(ANVIL_BINARY, args, { stdio: ["ignore", "pipe", "pipe"] });
   const stop = stopper(child);
   try {
     await waitForLine(child, /Listening on/, "anvil", 30_000);
+    forward(child, options.log);
     const url = `http://127.0.0.1:${port}`;
-    await mineBlocks(url, blocks);
+    if (blocks > 0) await mineBlocks(url, blocks);
     return { url, stop };
   } catch (error) {
     await stop();

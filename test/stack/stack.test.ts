@@ -1,0 +1,301 @@
+/**
+ * The whole local stack end to end, through public HTTP only (the Worker's API and the L2 nodes' JSON-RPC):
+ * two anvil L2s, the Babylon emulator, `wrangler dev`, and an FP fleet per chain — started exactly as `npm start`
+ * starts them, with fast timings and free ports. Bounded: every wait has a deadline; everything is stopped by
+ * pid / process group in afterAll.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createWalletClient, http, parseEther } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { haveAnvil } from "../../devnet/processes.ts";
+import { parseStackOptions, type StackOptions } from "../../devnet/stack/options.ts";
+import {
+  FLEET_CONFIRMATIONS,
+  l2Reorg,
+  l2Rpc,
+  type Stack,
+  startStack,
+} from "../../devnet/stack/start-stack.ts";
+
+// anvil's first default account: public test key.
+const ANVIL_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const CHAIN_A = "edge-devnet-l2";
+const CHAIN_B = "edge-devnet-l2b";
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Status = {
+  l2Head: { number: number; hash: string; timestamp: number };
+  finalizedTip: { height: number; hash: string; timestamp: number } | null;
+  lag: { blocks: number; seconds: number } | null;
+};
+type Finality = {
+  block: { number: number; hash: string };
+  finalized: boolean;
+  status: string;
+  quorum: { totalPower: string; reached: boolean } | null;
+};
+
+let stack: Stack;
+let dataDir: string;
+const api = (path: string) =>
+  fetch(`${stack.urls.edge}/v1/chains/${path}`, { signal: AbortSignal.timeout(10_000) });
+async function json<T>(path: string): Promise<T> {
+  const res = await api(path);
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+const status = (chain: string) => json<Status>(`${chain}/status`);
+const tipOf = async (chain: string) => (await status(chain)).finalizedTip?.height ?? 0;
+
+/** Polls `check` until it returns a value (not undefined) or the deadline passes. */
+async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms (${last ?? "no value"})`);
+    await sleep(500);
+  }
+}
+
+const describeStack = haveAnvil ? describe : describe.skip;
+if (!haveAnvil) console.warn("stack e2e skipped: no anvil binary for this platform");
+
+describeStack("npm start's stack, end to end over HTTP", () => {
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "finality-edge-stack-"));
+    const options = parseStackOptions(
+      [
+        "--data-dir",
+        dataDir,
+        "--edge-port",
+        "0",
+        "--babylon-port",
+        "0",
+        "--l2a-port",
+        "0",
+        "--l2b-port",
+        "0",
+        "--babylon-block-ms",
+        "200",
+        "--btc-block-ms",
+        "2000",
+        "--epoch-blocks",
+        "5",
+        "--finalize-delay",
+        "2",
+        "--cron-seconds",
+        "1",
+        "--status-seconds",
+        "0",
+      ],
+      {},
+    ) as StackOptions;
+    stack = await startStack(options, (line) => console.log(`[stack] ${line}`));
+    console.log(`stack e2e: start-up took ${(stack.startupMs / 1000).toFixed(1)} s`);
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
+  it("advances the finalized tip of both chains and keeps it within a few blocks of the latest", async () => {
+    for (const chain of [CHAIN_A, CHAIN_B]) {
+      await until(`${chain} finalized tip ≥ 8`, 120_000, async () =>
+        (await tipOf(chain)) >= 8 ? true : undefined,
+      );
+    }
+    const lags: Record<string, { blocks: number[]; seconds: number[] }> = {};
+    for (let i = 0; i < 10; i++) {
+      for (const chain of [CHAIN_A, CHAIN_B]) {
+        const s = await status(chain);
+        lags[chain] ??= { blocks: [], seconds: [] };
+        lags[chain].blocks.push(s.lag?.blocks ?? Number.POSITIVE_INFINITY);
+        lags[chain].seconds.push(s.lag?.seconds ?? Number.POSITIVE_INFINITY);
+      }
+      await sleep(1_000);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    for (const [chain, lag] of Object.entries(lags)) {
+      console.log(
+        `stack e2e: ${chain} finality lag median ${median(lag.blocks)} blocks, ${median(lag.seconds)} s (4 FPs, 1 s L2 blocks)`,
+      );
+      expect(median(lag.blocks)).toBeLessThanOrEqual(6);
+    }
+  });
+
+  it("finalizes a transaction sent to an L2", async () => {
+    const chain = stack.chains.find((c) => c.id === CHAIN_A);
+    if (!chain) throw new Error("no chain A");
+    const wallet = createWalletClient({
+      account: privateKeyToAccount(ANVIL_KEY),
+      transport: http(chain.l2RpcUrl),
+    });
+    const hash = await wallet.sendTransaction({
+      to: "0x000000000000000000000000000000000000dEaD",
+      value: parseEther("0.01"),
+      chain: null,
+    });
+    const answer = await until("tx finalized", 90_000, async () => {
+      const res = await api(`${CHAIN_A}/txs/${hash}/finality`);
+      if (res.status !== 200) return undefined;
+      const body = (await res.json()) as Finality;
+      return body.finalized ? body : undefined;
+    });
+    expect(answer).toMatchObject({ finalized: true, status: "finalized" });
+  });
+
+  it("stalls while an FP with more than 1/3 of the power is offline, and resumes when it returns", async () => {
+    const fleet = stack.fleets.get(CHAIN_B);
+    if (!fleet) throw new Error("no fleet B");
+    fleet.setOnline("fp-b1", false); // 4.0M of 10.0M: the other 6.0M are below 2/3
+    try {
+      // Votes it sent before going offline still land (queue, batch, block): wait until the tip settles.
+      const stalledAt = await until("the tip settles", 40_000, async () => {
+        const before = await tipOf(CHAIN_B);
+        await sleep(3_000);
+        return (await tipOf(CHAIN_B)) === before ? before : undefined;
+      });
+      const headThen = (await status(CHAIN_B)).l2Head.number;
+      await sleep(6_000);
+      const now = await status(CHAIN_B);
+      expect(now.l2Head.number - headThen).toBeGreaterThanOrEqual(4);
+      expect(now.finalizedTip?.height).toBe(stalledAt);
+      expect(now.lag?.blocks).toBeGreaterThanOrEqual(5);
+    } finally {
+      fleet.setOnline("fp-b1", true);
+    }
+    const head = (await status(CHAIN_B)).l2Head.number;
+    await until("finality resumes", 90_000, async () => ((await tipOf(CHAIN_B)) >= head ? true : undefined));
+  });
+
+  it("slashes an equivocating FP and leaves its power out of later decisions", async () => {
+    const fleet = stack.fleets.get(CHAIN_B);
+    if (!fleet) throw new Error("no fleet B");
+    const fpB4 = fleet.status().find((s) => s.fp === "fp-b4")?.btcPk;
+    const before = await json<Finality>(`${CHAIN_B}/blocks/${await tipOf(CHAIN_B)}/finality`);
+    expect(before.quorum?.totalPower).toBe("10000000");
+    await fleet.equivocateOnce("fp-b4");
+    await until("fp-b4 slashed", 60_000, async () => {
+      const table = await json<{ providers: { btcPk: string; slashed: boolean }[] }>(
+        `${CHAIN_B}/finality-providers`,
+      );
+      return table.providers.find((p) => p.btcPk === fpB4)?.slashed ? true : undefined;
+    });
+    // A block finalized after the slash, made after the next BTC block (power tables are cached per BTC height,
+    // so a height already looked up before the slash keeps its table until it expires): without fp-b4's 1.0M.
+    const slashedAt = Math.floor(Date.now() / 1000);
+    const later = await until("a block finalized after the slash", 90_000, async () => {
+      const s = await status(CHAIN_B);
+      if (!s.finalizedTip || s.finalizedTip.timestamp < slashedAt + 3) return undefined;
+      return json<Finality>(`${CHAIN_B}/blocks/${s.finalizedTip.height}/finality`);
+    });
+    expect(later).toMatchObject({ finalized: true });
+    expect(later.quorum?.totalPower).toBe("9000000");
+  });
+
+  it("never reports a reorged-out block finalized, and finalizes the replacement blocks", async () => {
+    const chain = stack.chains.find((c) => c.id === CHAIN_A);
+    if (!chain) throw new Error("no chain A");
+    // Interval mining paused, so the head stands still: FPs vote FLEET_CONFIRMATIONS blocks behind it, so the
+    // top blocks are known to the edge, pending, and unvoted.
+    await l2Rpc(chain.l2RpcUrl, "evm_setIntervalMining", [0]);
+    const heights: number[] = [];
+    const dropped: string[] = [];
+    try {
+      // The node's own head (the fleet reads the same node, so it has seen no block above it).
+      const top = Number(await l2Rpc(chain.l2RpcUrl, "eth_blockNumber", []));
+      for (let i = 0; i < FLEET_CONFIRMATIONS; i++) heights.push(top - i);
+      for (const h of heights) {
+        const answer = await json<Finality>(`${CHAIN_A}/blocks/${h}/finality`);
+        expect(answer.finalized).toBe(false);
+        dropped.push(answer.block.hash);
+      }
+      await l2Reorg(chain.l2RpcUrl, FLEET_CONFIRMATIONS);
+    } finally {
+      await l2Rpc(chain.l2RpcUrl, "evm_setIntervalMining", [1]);
+    }
+    const head = (await status(CHAIN_A)).l2Head.number;
+    const deadline = Date.now() + 12_000;
+    while (Date.now() < deadline) {
+      for (const hash of dropped) {
+        const res = await api(`${CHAIN_A}/blocks/${hash}/finality`);
+        if (res.status === 200) expect(((await res.json()) as Finality).finalized).toBe(false);
+        else expect(res.status).toBe(404);
+      }
+      await sleep(1_000);
+    }
+    await until("finality continues past the reorg", 90_000, async () =>
+      (await tipOf(CHAIN_A)) >= head ? true : undefined,
+    );
+    for (const h of heights) {
+      const replacement = await json<Finality>(`${CHAIN_A}/blocks/${h}/finality`);
+      expect(dropped).not.toContain(replacement.block.hash);
+      expect(replacement.finalized).toBe(true);
+    }
+  });
+
+  it("fails closed while Babylon or an L2 node is down, recovers after, and loses no accepted submission", async () => {
+    await stack.babylon.stop();
+    try {
+      const head = (await json<Status>(`${CHAIN_A}/status`).catch(() => undefined))?.l2Head.number;
+      const res = await api(`${CHAIN_A}/blocks/${head ?? "latest"}/finality`);
+      expect([502, 503]).toContain(res.status);
+      expect(res.headers.get("retry-after")).toBeTruthy();
+      await sleep(3_000);
+    } finally {
+      await stack.babylon.start();
+    }
+    const tipAfterBabylon = await tipOf(CHAIN_A);
+    await until("finality resumes after Babylon's restart", 90_000, async () =>
+      (await tipOf(CHAIN_A)) > tipAfterBabylon + 3 ? true : undefined,
+    );
+
+    const l2 = stack.l2.get(CHAIN_B);
+    if (!l2) throw new Error("no L2 B");
+    await l2.stop();
+    try {
+      const res = await api(`${CHAIN_B}/blocks/latest/finality`);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBeTruthy();
+    } finally {
+      await l2.start();
+    }
+    const tipAfterL2 = await tipOf(CHAIN_B);
+    await until("finality resumes after the L2's restart", 90_000, async () =>
+      (await tipOf(CHAIN_B)) > tipAfterL2 + 3 ? true : undefined,
+    );
+
+    // Every submission the edge accepted ends on chain (or as a duplicate of what is there).
+    const slashedFp = stack.fleets
+      .get(CHAIN_B)
+      ?.status()
+      .find((s) => s.fp === "fp-b4")?.btcPk;
+    for (const [chain, fleet] of stack.fleets) {
+      const ids = fleet.acceptedIds();
+      expect(ids.length).toBeGreaterThan(10);
+      const records = await until(`${chain}: no submission left queued`, 120_000, async () => {
+        const all = await Promise.all(
+          ids.map((id) =>
+            json<{ status: string; fpBtcPkHex: string; code?: string }>(`${chain}/submissions/${id}`),
+          ),
+        );
+        return all.some((r) => r.status === "queued") ? undefined : all;
+      });
+      const lost = records.filter(
+        (r) =>
+          r.status === "failed" && !(r.fpBtcPkHex === slashedFp && r.code === "slashed_finality_provider"),
+      );
+      expect(lost).toEqual([]);
+    }
+  });
+});
