@@ -75,7 +75,8 @@ ${KNOBS.map((k) => `  --${k.flag.padEnd(18)} ${k.env.padEnd(18)} ${k.def.padEnd(
   --fresh                                      remove the data directory first
   --offline CHAIN:FP:AT:FOR   FP goes offline AT seconds after start, for FOR seconds (repeatable)
   --equivocate CHAIN:FP:AT    FP signs a conflicting vote once, AT seconds after start (it gets slashed)
-  --reorg CHAIN:DEPTH:AT      the L2 drops its last DEPTH blocks (anvil_reorg) AT seconds after start
+  --reorg CHAIN:DEPTH:AT      the L2 drops its last DEPTH blocks (anvil_reorg) AT seconds after start;
+                              FPs vote 2 blocks behind the head, so DEPTH ≤ 2 drops only unvoted blocks
   --help                      this text
 
 Chains: edge-devnet-l2 (FPs fp-1..fp-4, 4/3/2/1 M sat) and edge-devnet-l2b (fp-b1..fp-b4, 4/3/2/1 M sat).
