@@ -178,7 +178,8 @@ export async function startStack(
       persistTo: join(options.dataDir, "wrangler"),
       envFile,
       // A local queue forgets its messages when wrangler restarts: re-send unsettled submissions soon.
-      vars: { CHAINS: chainsVar, REQUEUE_AFTER_SECONDS: "15" },
+      // The emulator makes blocks in well under a second: look for the relayer's tx more often too.
+      vars: { CHAINS: chainsVar, REQUEUE_AFTER_SECONDS: "15", RELAYER_POLL_MS: "200" },
       testScheduled: true,
       readyTimeoutMs: 90_000,
       log: logTo("wrangler"),

@@ -12,11 +12,13 @@ export {
   KV_MIN_TTL_SECONDS,
   normalizeBlockHash,
   powerTableKey,
+  powerTablePrefix,
   tipKey,
 } from "./keys.ts";
 export {
   type AdvanceTipResult,
   advanceTip,
+  deletePowerTables,
   getBtcHeader,
   getContractConfig,
   getFinalizedDecision,

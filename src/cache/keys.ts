@@ -74,6 +74,8 @@ export const finalizedDecisionKey = (chain: string, height: number, hash: string
 export const tipKey = (chain: string): string => `tip/${chainSegment(chain)}`;
 export const powerTableKey = (chain: string, btcHeight: number): string =>
   `power/${chainSegment(chain)}/${heightSegment(btcHeight, "btcHeight")}`;
+/** The prefix of every power table of `chain`. */
+export const powerTablePrefix = (chain: string): string => `power/${chainSegment(chain)}/`;
 export const btcHeaderKey = (height: number): string => `btc/${heightSegment(height)}`;
 export const contractConfigKey = (chain: string): string => `cfg/${chainSegment(chain)}`;
 

@@ -15,6 +15,7 @@ import {
   DEFAULT_TTL_SECONDS,
   finalizedDecisionKey,
   powerTableKey,
+  powerTablePrefix,
   tipKey,
 } from "./keys.ts";
 import {
@@ -228,4 +229,24 @@ export async function putContractConfig(
   const key = contractConfigKey(chain);
   const value = encoded(key, contractConfigSchema, cfg);
   await kv.put(key, value, { expirationTtl: clampTtl(ttlSeconds) });
+}
+
+/**
+ * Drops every cached power table of `chain` (e.g. once an FP was slashed: tables cached before name its power).
+ * KV lists at most 1000 keys per call; the walk follows the cursor. Returns how many it deleted.
+ */
+export async function deletePowerTables(kv: KVNamespace, chain: string): Promise<number> {
+  let deleted = 0;
+  let cursor: string | undefined;
+  do {
+    const page = (await kv.list({ prefix: powerTablePrefix(chain), ...(cursor ? { cursor } : {}) })) as {
+      keys: { name: string }[];
+      list_complete?: boolean;
+      cursor?: string;
+    };
+    await Promise.all(page.keys.map((k) => kv.delete(k.name)));
+    deleted += page.keys.length;
+    cursor = page.list_complete === false ? page.cursor : undefined;
+  } while (cursor);
+  return deleted;
 }

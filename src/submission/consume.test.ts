@@ -235,4 +235,16 @@ describe("consumeSubmissions", () => {
       ),
     ).toEqual([]);
   });
+
+  it("drops the chain's cached power tables once an equivocation lands (the FP is slashed in that tx)", async () => {
+    const { env, kv, deps } = setup(async (ins) => included(ins.length));
+    const store = (kv as unknown as { store: Map<string, string> }).store;
+    store.set("power/op-devnet/200", "{}");
+    store.set("power/op-devnet/201", "{}");
+    store.set("power/other/200", "{}");
+    await consumeSubmissions(batch([item(1)]).batch, env, deps);
+    expect(store.has("power/op-devnet/200")).toBe(true);
+    await consumeSubmissions(batch([{ ...item(2), equivocation: true }]).batch, env, deps);
+    expect([...store.keys()].filter((k) => k.startsWith("power/"))).toEqual(["power/other/200"]);
+  });
 });

@@ -4,6 +4,7 @@
  * fails for good, and never sending a message twice (a redelivered message is first looked up on chain).
  * The queue runs one consumer at a time (`max_concurrency = 1`), so the relayer's sequence is never raced.
  */
+import { deletePowerTables } from "../cache/index.ts";
 import type { ChainConfig } from "../chains/index.ts";
 import { loadChainRegistry } from "../chains/index.ts";
 import type { Instruction, ItemOutcome, Relayer } from "../relayer/index.ts";
@@ -192,6 +193,9 @@ async function apply(
   switch (outcome.status) {
     case "submitted":
       await settle(env, d, { status: "submitted", txHash: outcome.txHash, babylonHeight: outcome.height });
+      // The contract hands equivocation evidence to Babylon in the same tx: the FP is slashed now, and power
+      // tables cached before it still count its stake.
+      if (d.body.equivocation) await deletePowerTables(env.FINALITY_KV, d.body.chain);
       return "submitted";
     case "failed":
       // The chain already holds exactly this vote (an earlier attempt, or another relayer): nothing is lost.

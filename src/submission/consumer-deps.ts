@@ -22,6 +22,7 @@ export const edgeConsumerDeps: ConsumerDeps = {
         mnemonic: env.RELAYER_MNEMONIC,
         gasPrice: env.RELAYER_GAS_PRICE,
         gasAdjustment: Number(env.RELAYER_GAS_ADJUSTMENT) || 1.3,
+        pollIntervalMs: Number(env.RELAYER_POLL_MS) || 1_000,
       });
       // A failed start (Babylon down) is retried at the next batch, not cached.
       relayer.catch(() => relayers.delete(key));

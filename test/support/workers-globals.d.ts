@@ -38,6 +38,7 @@ declare global {
     RELAYER_GAS_ADJUSTMENT: string;
     RELAYER_MNEMONIC: string;
     REQUEUE_AFTER_SECONDS: string;
+    RELAYER_POLL_MS: string;
   }
 }
 
