@@ -12,6 +12,7 @@ import {
   createFinalityQueryClient,
   getContractConfig,
   getHighestVotedHeight,
+  getLastPubRandCommit,
 } from "../../src/babylon/index.ts";
 import { bytesToHex, equalBytes, hexToBytes } from "../../src/crypto/index.ts";
 import { createL2Client, getBlockRef, type Hex, type L2Client } from "../../src/l2/index.ts";
@@ -126,13 +127,13 @@ export function babylonChainReader(
   return {
     config: () => getContractConfig(contract),
     async lastCommit(btcPkHex) {
-      const commit = await contract.lastPubRandCommit({ btcPkHex });
-      if (commit === null || commit === undefined) return null;
+      const commit = await getLastPubRandCommit(contract, btcPkHex);
+      if (commit === null) return null;
       return {
-        startHeight: commit.start_height,
-        numPubRand: commit.num_pub_rand,
-        interval: commit.interval,
-        commitment: Uint8Array.from(commit.commitment),
+        startHeight: Number(commit.startHeight),
+        numPubRand: Number(commit.numPubRand),
+        interval: Number(commit.interval),
+        commitment: commit.commitment,
       };
     },
     highestVotedHeight: (btcPkHex) => getHighestVotedHeight(contract, btcPkHex),

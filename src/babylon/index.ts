@@ -46,5 +46,11 @@ export {
   type PowerTableEntry,
   type PowerTableOptions,
 } from "./get-power-table.ts";
+export {
+  getLastPubRandCommit,
+  getPubRandCommitForHeight,
+  type PubRandCommitRecord,
+  queryHeight,
+} from "./get-pub-rand-commit.ts";
 export { getStakingParams, type StakingParams } from "./get-staking-params.ts";
 export { type BabylonRpc, type BabylonRpcOptions, createBabylonRpc } from "./rpc.ts";

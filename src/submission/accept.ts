@@ -53,6 +53,8 @@ export class QueueUnavailableError extends UpstreamUnavailableError {
 type Verified = {
   item: QueuedSubmission;
   duplicate: boolean;
+  /** The record of a duplicate, when verification already read it. */
+  known?: SubmissionRecord;
   vote?: RecordedVote;
   evidence?: Omit<EquivocationEvidence, "submissionId" | "recordedAt">;
 };
@@ -141,25 +143,27 @@ export async function acceptSubmissions(
 
   const answers: AcceptedSubmission[] = [];
   for (const v of verified) {
-    const existing = await getSubmissionRecord(ctx.kv, ctx.chain, v.item.id);
     if (v.duplicate) {
       // A retry of a message the edge already has: answer what became of it.
+      const existing = v.known ?? (await getSubmissionRecord(ctx.kv, ctx.chain, v.item.id));
       const record = existing ?? newRecord(v.item, { status: "duplicate" }, now());
       if (!existing) await putSubmissionRecord(ctx.kv, record);
       answers.push({ id: record.id, status: "duplicate", equivocation: record.equivocation });
       continue;
     }
-    await putSubmissionRecord(ctx.kv, newRecord(v.item, { status: "queued" }, now()));
-    await putPending(ctx.kv, v.item, now());
-    if (v.vote) await logVote(ctx.kv, ctx.chain, v.item.fpBtcPkHex, BigInt(v.item.height), v.vote);
-    if (v.evidence) {
-      await putEvidence(ctx.kv, ctx.chain, { ...v.evidence, submissionId: v.item.id, recordedAt: now() });
-    }
+    // Independent keys: written together. Items stay in order (two of them may share a vote-log key).
+    await Promise.all([
+      putSubmissionRecord(ctx.kv, newRecord(v.item, { status: "queued" }, now())),
+      putPending(ctx.kv, v.item, now()),
+      v.vote && logVote(ctx.kv, ctx.chain, v.item.fpBtcPkHex, BigInt(v.item.height), v.vote),
+      v.evidence &&
+        putEvidence(ctx.kv, ctx.chain, { ...v.evidence, submissionId: v.item.id, recordedAt: now() }),
+    ]);
     answers.push({ id: v.item.id, status: "queued", equivocation: v.item.equivocation });
   }
   const counts = new Map<string, number>();
   for (const v of fresh) counts.set(v.item.fpBtcPkHex, (counts.get(v.item.fpBtcPkHex) ?? 0) + 1);
-  for (const [fp, count] of counts) await consumeBudget(ctx.kv, ctx.chain, fp, interval, count);
+  await Promise.all([...counts].map(([fp, count]) => consumeBudget(ctx.kv, ctx.chain, fp, interval, count)));
   await updateMetrics(ctx.kv, ctx.chain, (m) => {
     m.accepted[kind] += fresh.length;
     m.duplicates += verified.length - fresh.length;
@@ -198,7 +202,7 @@ async function verifyCommit(
     acceptedAt: at,
   });
   const known = await getSubmissionRecord(ctx.kv, ctx.chain, rawId);
-  if (known) return { duplicate: true, item: item(known.fpBtcPkHex, known.height, known.acceptedAt) };
+  if (known) return { duplicate: true, known, item: item(known.fpBtcPkHex, known.height, known.acceptedAt) };
   const checked = await verifyCommitSubmission(message, state, opts);
   return {
     duplicate: false,

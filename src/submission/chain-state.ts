@@ -23,12 +23,14 @@ import {
   FinalityQueryClient,
   getBlockVoters,
   getContractConfig,
-  type PubRandCommit,
+  getLastPubRandCommit,
+  getPubRandCommitForHeight,
+  queryHeight,
 } from "../babylon/index.ts";
 import { callUpstream, grpcQuery } from "../babylon/upstream.ts";
 import { bytesToHex, equalBytes, hexToBytes } from "../crypto/index.ts";
 import { createTtlCache } from "./ttl-cache.ts";
-import type { ChainCommit, FinalityProviderFacts, RecordedVote, SubmissionChainState } from "./types.ts";
+import type { FinalityProviderFacts, RecordedVote, SubmissionChainState } from "./types.ts";
 
 type ContractConfigFacts = Awaited<ReturnType<SubmissionChainState["config"]>>;
 
@@ -40,8 +42,6 @@ export type ChainSubmissionStateOptions = {
   ttlMs?: number;
   /** Votes the edge itself accepted for the FP at a height (its KV records), added to the chain's. */
   votes?: (fpHex: string, height: bigint) => Promise<RecordedVote[]>;
-  /** The message budget (throws the contract's `RateLimitExceeded`); default: no limit. */
-  budget?: (fpHex: string, config: ContractConfigFacts) => Promise<void>;
   /** Clock for the cache (tests). */
   now?: () => number;
 };
@@ -50,40 +50,11 @@ const CONTRACT_QUERY = "/cosmwasm.wasm.v1.Query/SmartContractState";
 const BTCSTAKING = "babylon.btcstaking.v1.Query";
 const CHECKPOINTING = "babylon.checkpointing.v1.Query";
 
-/** The contract's queries take u64s as JSON numbers: past 2^53 − 1 a height cannot be asked exactly. */
-function queryHeight(height: bigint): number {
-  if (height > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new RangeError(`height ${height} cannot be sent exactly in a contract query`);
-  }
-  return Number(height);
-}
-
 /** Babylon refused the query itself (an ABCI error code), as opposed to a transport or JSON-RPC failure. */
 const isAbciRefusal = (error: unknown): boolean =>
   error instanceof BabylonQueryError &&
   error.cause instanceof Error &&
   /^Query failed with \(\d+\)/.test(error.cause.message);
-
-const isU64 = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-
-function chainCommit(path: string, commit: PubRandCommit | null): ChainCommit | undefined {
-  if (commit === null) return undefined;
-  const ok =
-    typeof commit === "object" &&
-    isU64(commit.start_height) &&
-    isU64(commit.num_pub_rand) &&
-    isU64(commit.interval) &&
-    isU64(commit.babylon_epoch) &&
-    Array.isArray(commit.commitment);
-  if (!ok) throw new BabylonInvalidResponseError(path, `unexpected commit: ${JSON.stringify(commit)}`);
-  return {
-    startHeight: BigInt(commit.start_height),
-    numPubRand: BigInt(commit.num_pub_rand),
-    interval: BigInt(commit.interval),
-    babylonEpoch: BigInt(commit.babylon_epoch),
-    commitment: Uint8Array.from(commit.commitment),
-  };
-}
 
 /**
  * Builds the state over `rpc` (CometBFT 0.38) for the contract at `contractAddress`. Reads that refuse a
@@ -208,21 +179,10 @@ export function createChainSubmissionState(options: ChainSubmissionStateOptions)
         (fp) => fp === undefined,
       ),
 
-    async lastCommit(fpHex) {
-      const path = `${CONTRACT_QUERY} {last_pub_rand_commit}`;
-      return chainCommit(
-        path,
-        await callUpstream(path, () => contract.lastPubRandCommit({ btcPkHex: fpHex })),
-      );
-    },
+    lastCommit: async (fpHex) => (await getLastPubRandCommit(contract, fpHex)) ?? undefined,
 
-    async commitForHeight(fpHex, height) {
-      const path = `${CONTRACT_QUERY} {pub_rand_commit_for_height}`;
-      const commit = await callUpstream(path, () =>
-        contract.pubRandCommitForHeight({ btcPkHex: fpHex, height: queryHeight(height) }),
-      );
-      return chainCommit(path, commit);
-    },
+    commitForHeight: async (fpHex, height) =>
+      (await getPubRandCommitForHeight(contract, fpHex, height)) ?? undefined,
 
     lastFinalizedEpoch: (atLeast) =>
       cache.get(
@@ -249,8 +209,7 @@ export function createChainSubmissionState(options: ChainSubmissionStateOptions)
       return votes;
     },
 
-    async checkBudget(fpHex) {
-      if (options.budget) await options.budget(fpHex, await config());
-    },
+    // The edge's own per-FP budget lives in KV; acceptSubmissions puts it in front of this state.
+    async checkBudget() {},
   };
 }

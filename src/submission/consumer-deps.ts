@@ -10,6 +10,7 @@ import type { ConsumerDeps } from "./consume.ts";
 import { isOnChain } from "./is-on-chain.ts";
 
 const relayers = new Map<string, Promise<Relayer>>();
+const queryClients = new Map<string, ReturnType<typeof createFinalityQueryClient>>();
 
 export const edgeConsumerDeps: ConsumerDeps = {
   relayer(chain: ChainConfig, env: Env) {
@@ -31,9 +32,14 @@ export const edgeConsumerDeps: ConsumerDeps = {
     return relayer;
   },
   isOnChain(chain, item) {
-    const client = createFinalityQueryClient(chain.babylonRpcUrl, chain.contractAddress, {
-      timeoutMs: chain.timeoutMs,
-    });
+    const key = `${chain.babylonRpcUrl} ${chain.contractAddress}`;
+    let client = queryClients.get(key);
+    if (!client) {
+      client = createFinalityQueryClient(chain.babylonRpcUrl, chain.contractAddress, {
+        timeoutMs: chain.timeoutMs,
+      });
+      queryClients.set(key, client);
+    }
     return isOnChain(client, item);
   },
 };

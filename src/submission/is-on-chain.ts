@@ -3,9 +3,8 @@
  * transaction whose inclusion was never confirmed, so nothing is submitted twice.
  */
 import type { FinalityReadOnlyInterface } from "../../generated/Finality.client.ts";
-import { getBlockVoters } from "../babylon/index.ts";
-import { callUpstream } from "../babylon/upstream.ts";
-import { base64ToBytes, bytesToHex } from "../crypto/index.ts";
+import { getBlockVoters, getPubRandCommitForHeight } from "../babylon/index.ts";
+import { base64ToBytes, bytesToHex, equalBytes } from "../crypto/index.ts";
 import type { QueuedSubmission } from "./types.ts";
 
 type VoteBody = { height: number | string; block_hash: string; signature: string };
@@ -25,14 +24,10 @@ export async function isOnChain(
     return voters.some((v) => v.fpBtcPk === item.fpBtcPkHex && v.signature === signature);
   }
   const body = item.msg as unknown as CommitBody;
-  const commit = await callUpstream(
-    "/cosmwasm.wasm.v1.Query/SmartContractState {pub_rand_commit_for_height}",
-    () => client.pubRandCommitForHeight({ btcPkHex: item.fpBtcPkHex, height: Number(body.start_height) }),
-  );
+  const commit = await getPubRandCommitForHeight(client, item.fpBtcPkHex, BigInt(body.start_height));
   return (
     commit !== null &&
-    commit !== undefined &&
-    String(commit.start_height) === String(body.start_height) &&
-    bytesToHex(Uint8Array.from(commit.commitment)) === bytesToHex(base64ToBytes(body.commitment))
+    commit.startHeight === BigInt(body.start_height) &&
+    equalBytes(commit.commitment, base64ToBytes(body.commitment))
   );
 }

@@ -2,6 +2,7 @@
  * @module Shapes shared by the submission path: what the edge reads from the chain to verify a message
  * (`SubmissionChainState`), what it queues, and what a submission record says.
  */
+import type { PubRandCommitRecord } from "../babylon/index.ts";
 import type {
   CheckedVote,
   CommitPublicRandomnessMsg,
@@ -35,13 +36,7 @@ export type QueuedSubmission = {
 export type RecordedVote = { blockHash: Uint8Array; signature: Uint8Array };
 
 /** A stored randomness commit, as the contract's queries return it. */
-export type ChainCommit = {
-  startHeight: bigint;
-  numPubRand: bigint;
-  interval: bigint;
-  babylonEpoch: bigint;
-  commitment: Uint8Array;
-};
+export type ChainCommit = PubRandCommitRecord;
 
 /** What Babylon's btcstaking `FinalityProvider` says about a key (undefined: not registered). */
 export type FinalityProviderFacts = {
