@@ -1,5 +1,5 @@
 // `npm run bench`: runs the crypto benchmark and prints one line per measurement.
-import { runCryptoBench } from "./crypto.ts";
+import { runCryptoBench, WASM_BASELINE, WASM_ROWS } from "./crypto.ts";
 
 const results = await runCryptoBench();
 const rows = results.map((r) => [
@@ -23,5 +23,6 @@ for (const row of rows) console.log(line(row));
 const rate = (name: string) => results.find((r) => r.name === name)?.opsPerSec ?? Number.NaN;
 const ratio = (a: string, b: string) => `${a} / ${b} = ${(rate(a) / rate(b)).toFixed(2)}×`;
 console.log("");
-console.log(ratio("verifyMerkleProof", "eotsVerify"));
-console.log(ratio("eotsVerify", "bip340Verify"));
+console.log(ratio("verifyMerkleProof", "eotsVerify [noble engine]"));
+console.log(ratio("eotsVerify [noble engine]", "bip340Verify"));
+for (const row of WASM_ROWS) console.log(ratio(row, WASM_BASELINE));

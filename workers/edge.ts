@@ -2,12 +2,20 @@
  * @module Worker entry: wires the runtime's handlers to the library. Kept thin on purpose;
  * behaviour lives in `src/`.
  */
+import secp256k1Wasm from "../node_modules/tiny-secp256k1/lib/secp256k1.wasm";
 import { createApp } from "../src/api/app.ts";
-import { advanceFinalizedTips, requeueStaleSubmissions } from "../src/api/scheduled.ts";
+import {
+  advanceFinalizedTips,
+  foldSubmissionCounters,
+  requeueStaleSubmissions,
+} from "../src/api/scheduled.ts";
+import { installWasmSchnorrEngine } from "../src/crypto/index.ts";
 import { consumeSubmissions } from "../src/submission/consume.ts";
 import { edgeConsumerDeps } from "../src/submission/consumer-deps.ts";
 import type { QueuedSubmission } from "../src/submission/types.ts";
 
+// Module-scope compute, no I/O: libsecp256k1 (WebAssembly) verifies signatures; noble if it cannot load.
+installWasmSchnorrEngine(secp256k1Wasm);
 const app = createApp();
 
 export default {
@@ -16,6 +24,7 @@ export default {
     // Moves each chain's finalized tip forward (bounded work per run), and re-sends submissions a queue lost.
     ctx.waitUntil(advanceFinalizedTips(env));
     ctx.waitUntil(requeueStaleSubmissions(env));
+    ctx.waitUntil(foldSubmissionCounters(env));
   },
   async queue(batch, env) {
     // Verified submissions → batched Babylon transactions (one consumer at a time, see wrangler.toml).

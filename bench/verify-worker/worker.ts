@@ -3,7 +3,13 @@
  * `verifyVoteSubmission` over an in-memory chain state, so the time measured is verification alone.
  * workerd freezes clocks during execution, so the caller times the request from outside.
  */
-import { base64ToBytes } from "../../src/crypto/index.ts";
+import secp256k1Wasm from "../../node_modules/tiny-secp256k1/lib/secp256k1.wasm";
+import {
+  base64ToBytes,
+  createWasmSchnorrEngine,
+  nobleSchnorrEngine,
+  setSchnorrEngine,
+} from "../../src/crypto/index.ts";
 import { fakeChain, fakeChainState } from "../../src/submission/verify-test-support.ts";
 import { verifyVoteSubmission } from "../../src/submission/verify-vote.ts";
 
@@ -15,12 +21,18 @@ type Job = {
   commit: { startHeight: number; numPubRand: number; commitment: string };
   votes: unknown[];
   rounds: number;
+  /** The signature engine to verify with (default noble). */
+  engine?: "noble" | "wasm";
 };
+
+const ENGINES = { noble: nobleSchnorrEngine, wasm: createWasmSchnorrEngine(secp256k1Wasm) };
 
 export default {
   async fetch(request: Request): Promise<Response> {
     if (request.method !== "POST") return new Response("ok");
     const job = (await request.json()) as Job;
+    // Per request, which is only sound here: the benchmark sends one request at a time.
+    setSchnorrEngine(ENGINES[job.engine ?? "noble"]);
     const chain = fakeChain({
       config: {
         bsnId: job.bsnId,

@@ -21,11 +21,19 @@ async function main(): Promise<void> {
   }
   const say = (line: string) => console.log(`[stack] ${line}`);
   say(`data directory ${options.dataDir} (logs in ${options.dataDir}/logs)`);
-  const stack = await startStack(options, say);
+  // Signals are handled from the first moment: one that arrives during start-up stops what has started.
+  const startup = new AbortController();
+  let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   let stopping = false;
+  let ticker: ReturnType<typeof setInterval> | undefined;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    if (!stack) {
+      say(`${signal}: stopping once the component starting now is up …`);
+      startup.abort();
+      return;
+    }
     say(`${signal}: stopping …`);
     clearInterval(ticker);
     stack.stop().then(
@@ -41,24 +49,32 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
+  try {
+    stack = await startStack(options, say, startup.signal);
+  } catch (error) {
+    if (!startup.signal.aborted) throw error;
+    say("stopped during start-up; every process it had started is gone");
+    process.exit(0);
+  }
+  const up = stack;
 
   console.log(`
-Finality Edge local stack is up in ${(stack.startupMs / 1000).toFixed(1)} s
-  API          ${stack.urls.edge}/v1/chains
-  docs         ${stack.urls.docs}
-  Babylon RPC  ${stack.urls.babylon}   (chain ${stack.babylonChainId})
-${stack.chains.map((c) => `  L2 RPC       ${c.l2RpcUrl}   (${c.id}, EVM chain id ${c.evmChainId})`).join("\n")}
-Try: curl ${stack.urls.edge}/v1/chains/${stack.chains[0]?.id}/blocks/finalized/finality
+Finality Edge local stack is up in ${(up.startupMs / 1000).toFixed(1)} s
+  API          ${up.urls.edge}/v1/chains
+  docs         ${up.urls.docs}
+  Babylon RPC  ${up.urls.babylon}   (chain ${up.babylonChainId})
+${up.chains.map((c) => `  L2 RPC       ${c.l2RpcUrl}   (${c.id}, EVM chain id ${c.evmChainId})`).join("\n")}
+Try: curl ${up.urls.edge}/v1/chains/${up.chains[0]?.id}/blocks/finalized/finality
 Ctrl-C stops everything.
 `);
   const period = options.timing.statusSeconds * 1000;
   let printing = false;
-  const ticker = setInterval(
+  ticker = setInterval(
     async () => {
       if (printing || stopping) return;
       printing = true;
       const lines = await Promise.all(
-        stack.chains.map((c) => chainStatusLine(stack.urls.edge, c.id, stack.fleets.get(c.id))),
+        up.chains.map((c) => chainStatusLine(up.urls.edge, c.id, up.fleets.get(c.id))),
       );
       if (!stopping) console.log(`${new Date().toISOString().slice(11, 19)}  ${lines.join("\n          ")}`);
       printing = false;

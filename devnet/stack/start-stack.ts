@@ -71,8 +71,13 @@ function restartable(start: () => Promise<Running>): Restartable & { first(): Pr
 export async function startStack(
   options: StackOptions,
   log: (line: string) => void = () => {},
+  /** Aborted during start-up (Ctrl-C): whatever started so far is stopped once the step under way is done. */
+  signal?: AbortSignal,
 ): Promise<Stack> {
   const started = Date.now();
+  const checkpoint = () => {
+    if (signal?.aborted) throw new Error("stopped during start-up");
+  };
   if (options.fresh) rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(join(options.dataDir, "logs"), { recursive: true });
   const logs: WriteStream[] = [];
@@ -146,6 +151,7 @@ export async function startStack(
       babylon.first(),
       ...[...l2.values()].map((node) => node.first()),
     ]);
+    checkpoint();
 
     const chains: StackChain[] = consumers.map((consumer, i) => {
       const contract = contracts.find((c) => c.bsnId === consumer.bsnId);
@@ -185,6 +191,7 @@ export async function startStack(
       log: logTo("wrangler"),
     });
     cleanups.push(() => wrangler.stop());
+    checkpoint();
 
     // The cron trigger, on the stack's own period (wrangler dev does not fire crons by itself).
     let ticking = false;
@@ -222,6 +229,7 @@ export async function startStack(
       });
       fleets.set(chain.id, fleet);
       cleanups.push(() => fleet.stop());
+      checkpoint();
     }
 
     const timers = options.scenarios.map((s) => setTimeout(() => void runScenario(s), s.atSec * 1000));

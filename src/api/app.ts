@@ -4,7 +4,8 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { RouteNotFoundError } from "../errors/http.ts";
 import { type AppDeps, type AppEnv, defaultDeps } from "./context.ts";
-import { InvalidRequestError } from "./errors.ts";
+import { InvalidRequestError, UnsupportedMediaTypeError } from "./errors.ts";
+import { jsonBody } from "./json-body.ts";
 import { problemResponse, toProblem } from "./problem.ts";
 import { registerBlockFinality } from "./routes/block-finality.ts";
 import { registerChains } from "./routes/chains.ts";
@@ -49,6 +50,7 @@ export function createApp(options: CreateAppOptions = {}) {
   registerChains(app, deps);
   registerBlockFinality(app, deps);
   registerTxFinality(app, deps);
+  app.on("POST", "/v1/chains/:chain/finality/range", jsonBody(RANGE_BODY_BYTES));
   registerRange(app, deps);
   registerStatus(app, deps);
   registerSubmissions(app, deps);
@@ -62,13 +64,24 @@ export function createApp(options: CreateAppOptions = {}) {
   });
   app.notFound((c) => problemResponse(new RouteNotFoundError(new URL(c.req.url).pathname)));
   app.onError((error) => {
-    // Hono's own request parsing (e.g. a JSON body that does not parse) is the client's fault.
-    if (error instanceof HTTPException && error.status === 400) {
-      return problemResponse(new InvalidRequestError("body", error.message));
-    }
+    const own = fromLibraryError(error);
     // Unexpected errors are logged with their internals; the client only sees the problem body.
-    if (toProblem(error).status >= 500) console.error(error);
-    return problemResponse(error);
+    if (toProblem(own).status >= 500) console.error(error);
+    return problemResponse(own);
   });
   return app;
+}
+
+/** 100 blocks of `{number, hash}` are under 10 KiB. */
+const RANGE_BODY_BYTES = 64 * 1024;
+
+/**
+ * The errors libraries raise about the request (Hono's and the OpenAPI layer's `HTTPException`s: malformed
+ * JSON, media type) as this API's typed errors, so they leave as problem+json with a stable code.
+ */
+function fromLibraryError(error: unknown): unknown {
+  if (!(error instanceof HTTPException)) return error;
+  if (error.status === 415) return new UnsupportedMediaTypeError(undefined);
+  if (error.status >= 400 && error.status < 500) return new InvalidRequestError("body", error.message);
+  return error;
 }

@@ -22,7 +22,11 @@ import { BlockNotFoundError, type BlockRef, createL2Client, getBlockRef, type He
 import { toReadError } from "../l2/to-block-ref.ts";
 import { edgeSubmissionDeps, type SubmissionDeps } from "../submission/edge-state.ts";
 
-export type AppEnv = { Bindings: Env };
+export type AppEnv = {
+  Bindings: Env;
+  /** `jsonBody`: the request's JSON document, parsed once by the `jsonBody` middleware. */
+  Variables: { jsonBody: unknown };
+};
 
 /** Where an L2 transaction is: unknown to the node, pending in its mempool, or included in a block. */
 export type TxLocation =

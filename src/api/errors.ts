@@ -28,12 +28,13 @@ export class RateLimitedError extends BaseError {
   }
 }
 
-/** The request body is larger than the submission endpoints take. */
+/** The request body is larger than the endpoint takes. */
 export class PayloadTooLargeError extends BaseError {
   override name = "PayloadTooLargeError";
   constructor(maxBytes: number) {
     super("payload_too_large", "Request body too large", {
-      details: `Submission bodies are limited to ${maxBytes} bytes; send fewer messages per request.`,
+      field: "body",
+      details: `Bodies here are limited to ${maxBytes} bytes; send fewer messages per request.`,
     });
   }
 }
@@ -45,6 +46,20 @@ export class SubmissionNotFoundError extends BaseError {
     super("submission_not_found", "Submission not found", {
       field: "id",
       details: `No submission ${id} is recorded for this chain.`,
+    });
+  }
+}
+
+/** A request body in a media type the endpoint does not take (RFC 9110 §15.5.16). */
+export class UnsupportedMediaTypeError extends BaseError {
+  override name = "UnsupportedMediaTypeError";
+  constructor(contentType: string | undefined) {
+    super("unsupported_media_type", "Unsupported media type", {
+      field: "content-type",
+      details:
+        contentType === undefined
+          ? "The request has a body but no Content-Type; send it as application/json."
+          : `Content-Type ${JSON.stringify(contentType.slice(0, 100))} is not taken; send application/json.`,
     });
   }
 }

@@ -81,9 +81,43 @@ type HasRequest = { req: { raw: Request } };
 
 export type JsonWithCachingInit = { status?: number; headers?: Record<string, string> };
 
+/** A JSON representation with its strong ETag: what a cacheable answer is made of (and what is stored). */
+export type JsonEntity = { readonly body: string; readonly etag: string };
+
+/** Serializes `body` and tags it: `{ body, etag }`. */
+export async function jsonEntity(body: unknown): Promise<JsonEntity> {
+  const text = JSON.stringify(body);
+  if (text === undefined) throw new TypeError("jsonEntity: body is not JSON-serializable");
+  return { body: text, etag: await etagFor(text) };
+}
+
 /**
- * Serializes `body` as JSON and answers with `ETag` and `Cache-Control` for `kind`. A GET/HEAD whose
- * `If-None-Match` matches gets a bodyless 304 that keeps `ETag` and `Cache-Control` (RFC 9110 §15.4.5).
+ * Answers with an already tagged representation (`ETag`, `Cache-Control` for `kind`, 200). A GET/HEAD whose
+ * `If-None-Match` matches gets a bodyless 304 that keeps `ETag` and `Cache-Control` (RFC 9110 §15.4.5); HEAD
+ * gets no body. Stored finalized answers are served through here without being parsed or hashed again.
+ */
+export function entityResponse(
+  source: Request | HasRequest,
+  entity: JsonEntity,
+  kind: Exclude<CacheKind, "error">,
+  extraHeaders?: Record<string, string>,
+): Response {
+  const request = source instanceof Request ? source : source.req.raw;
+  const headers: Record<string, string> = {
+    ...extraHeaders,
+    "cache-control": CACHE_CONTROL[kind],
+    etag: entity.etag,
+  };
+  const conditional = request.method === "GET" || request.method === "HEAD";
+  if (conditional && ifNoneMatchMatches(request.headers.get("if-none-match"), entity.etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  headers["content-type"] = JSON_CONTENT_TYPE;
+  return new Response(request.method === "HEAD" ? null : entity.body, { status: 200, headers });
+}
+
+/**
+ * Serializes `body` as JSON and answers with `ETag` and `Cache-Control` for `kind` (see {@link entityResponse}).
  * Error answers (`kind: "error"`, or a non-2xx status) get `no-store`-style headers and no ETag, and are never
  * turned into 304s. Only GET and HEAD are conditional: this helper serves read answers.
  */
@@ -93,22 +127,13 @@ export async function jsonWithCaching(
   kind: CacheKind,
   init: JsonWithCachingInit = {},
 ): Promise<Response> {
-  const request = source instanceof Request ? source : source.req.raw;
   const status = init.status ?? 200;
+  const cacheable = kind !== "error" && status === 200;
+  if (cacheable) return entityResponse(source, await jsonEntity(body), kind, init.headers);
   const text = JSON.stringify(body);
   if (text === undefined) throw new TypeError("jsonWithCaching: body is not JSON-serializable");
   const headers = new Headers(init.headers);
   headers.set("content-type", JSON_CONTENT_TYPE);
-  const cacheable = kind !== "error" && status >= 200 && status < 300;
-  headers.set("cache-control", cacheControlFor(cacheable ? kind : "error"));
-  if (!cacheable) return new Response(text, { status, headers });
-
-  const etag = await etagFor(text);
-  headers.set("etag", etag);
-  const conditional = request.method === "GET" || request.method === "HEAD";
-  if (conditional && ifNoneMatchMatches(request.headers.get("if-none-match"), etag)) {
-    headers.delete("content-type");
-    return new Response(null, { status: 304, headers });
-  }
-  return new Response(request.method === "HEAD" ? null : text, { status, headers });
+  headers.set("cache-control", cacheControlFor("error"));
+  return new Response(text, { status, headers });
 }

@@ -39,6 +39,7 @@ export const statusByCode: Readonly<Record<string, number>> = {
   // Submissions (src/submission): the request itself.
   rate_limited: 429,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   submission_not_found: 404,
   // Submissions refused by a contract rule: `code` is the contract's error name, `detail` its wording.
   // Malformed messages are 400; well-formed ones the contract would refuse are 422 (403 for the allowlist).
@@ -116,6 +117,8 @@ export function problemResponse(error: unknown, headers: Record<string, string> 
     headers = { "retry-after": String(UPSTREAM_RETRY_AFTER_SECONDS), ...headers };
   }
   if (problem.status === 429) headers = { "retry-after": String(RATE_LIMIT_RETRY_AFTER_SECONDS), ...headers };
+  // RFC 9110 §15.5.16: say which media type would have been taken.
+  if (problem.status === 415) headers = { "accept-post": "application/json", ...headers };
   return new Response(JSON.stringify(problem), {
     status: problem.status,
     headers: { "content-type": PROBLEM_CONTENT_TYPE, "cache-control": "no-store", ...headers },

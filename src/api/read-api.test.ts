@@ -142,7 +142,7 @@ describe("GET /v1/chains/{chain}/blocks/{blockId}/finality", () => {
     expect(body).not.toHaveProperty("finalized");
   });
 
-  it("counts upstream calls: a first decision reads the chain, a cached one nothing at all", async () => {
+  it("counts upstream calls: a first decision reads the chain, a finalized one is answered from its stored bytes", async () => {
     const { get, fake, kv } = setup();
     fake.vote([10, 15, 20]);
     const first = await get(finality(17));
@@ -158,20 +158,43 @@ describe("GET /v1/chains/{chain}/blocks/{blockId}/finality", () => {
     });
     expect(kv.store.has(`fin/op-devnet/17/${fake.hash(17)}`)).toBe(true);
     expect(kv.store.get("tip/op-devnet")).toBeUndefined(); // 17 is off-grid: it proves no tip
+    // The answer's bytes are kept by height and by hash, with the ETag that was served.
+    const body = await first.text();
+    expect(kv.store.get("ans/op-devnet/n/17")).toBe(body);
+    expect(kv.store.get(`ans/op-devnet/h/${fake.hash(17)}`)).toBe(body);
+    expect(kv.metadata.get("ans/op-devnet/n/17")).toEqual({ etag: first.headers.get("etag") });
 
     const before = fake.total();
     const ops = { ...kv.ops };
-    const cached = await get(finality(17));
-    expect(cached.status).toBe(200);
-    expect(await cached.json()).toEqual(await first.json());
-    expect(fake.total()).toBe(before); // zero upstream calls
-    expect(kv.ops.list - ops.list).toBe(1);
-    expect(kv.ops.get - ops.get).toBe(1);
-    expect(kv.ops.put - ops.put).toBe(0);
+    for (const id of [17, fake.hash(17), fake.hash(17).toUpperCase().replace("0X", "0x")]) {
+      const cached = await get(finality(id));
+      expect(cached.status).toBe(200);
+      expect(await cached.text()).toBe(body);
+      expect(cached.headers.get("etag")).toBe(first.headers.get("etag"));
+      expect(cached.headers.get("cache-control")).toContain("immutable");
+    }
+    // Zero upstream calls, and no KV operation at all: the isolate's memory holds the answer.
+    expect(fake.total()).toBe(before);
+    expect(kv.ops).toEqual(ops);
+  });
 
-    // By hash: one L2 look-up to learn the height, then the one KV read.
-    await get(finality(fake.hash(17)));
-    expect(fake.total()).toBe(before + 1);
+  it("a finalized answer stored in KV alone (another isolate's) is served with one KV read and no upstream call", async () => {
+    const first = setup();
+    first.fake.vote([10, 15, 20]);
+    const answered = await first.get(finality(17));
+    // A second app over a copy of that KV: a fresh isolate memory, the same stored bytes.
+    const { get, fake, kv } = setup();
+    for (const [key, value] of first.kv.store)
+      await kv.put(key, value, { metadata: first.kv.metadata.get(key) });
+    const ops = { ...kv.ops };
+    const byHash = await get(finality(first.fake.hash(17)));
+    expect(await byHash.text()).toBe(await answered.text());
+    expect(fake.total()).toBe(0);
+    expect(kv.ops.get - ops.get).toBe(1);
+    expect(kv.ops.list - ops.list).toBe(0);
+    // An unknown hash still goes to the L2 node (and is a 404 there).
+    expect((await get(finality(`0x${"ee".repeat(32)}`))).status).toBe(404);
+    expect(fake.calls.blockRef).toBe(1);
   });
 
   it("a finalized grid block advances the tip, which then shortcuts deeper decisions", async () => {

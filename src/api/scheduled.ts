@@ -6,6 +6,7 @@
  */
 import { loadChainRegistry } from "../chains/index.ts";
 import { cachedContractConfig, decideWithCache, readTip } from "../finality/sources.ts";
+import { flushAcceptCounts, foldAcceptCounts } from "../submission/accept-counters.ts";
 import { requeueStale } from "../submission/pending.ts";
 import { type AppDeps, defaultDeps } from "./context.ts";
 
@@ -73,6 +74,22 @@ export async function requeueStaleSubmissions(env: Env): Promise<{ chain: string
       } catch (error) {
         console.error(`scheduled: requeueing ${chain.id} failed`, error);
         return { chain: chain.id, requeued: 0 };
+      }
+    }),
+  );
+}
+
+/** Writes this isolate's accept counters and folds every chain's deltas into its total. */
+export async function foldSubmissionCounters(env: Env): Promise<{ chain: string; folded: number }[]> {
+  await flushAcceptCounts(env.FINALITY_KV);
+  const registry = await loadChainRegistry(env);
+  return Promise.all(
+    registry.list().map(async (chain) => {
+      try {
+        return { chain: chain.id, folded: await foldAcceptCounts(env.FINALITY_KV, chain.id) };
+      } catch (error) {
+        console.error(`scheduled: folding the counters of ${chain.id} failed`, error);
+        return { chain: chain.id, folded: 0 };
       }
     }),
   );

@@ -13,24 +13,36 @@ import type { Voter } from "../finality/index.ts";
 import { BlockNotFoundError, type BlockRef, type Hex } from "../l2/index.ts";
 import type { ChainReaders, TxLocation } from "./context.ts";
 
-/** A Map-backed KVNamespace with the operations the edge uses (get text, put, delete, list by prefix). */
+/**
+ * A Map-backed KVNamespace with the operations the edge uses (get text, get with metadata, put with metadata,
+ * delete, list by prefix).
+ */
 export function memoryKv() {
   const store = new Map<string, string>();
+  const metadata = new Map<string, unknown>();
   const ops = { get: 0, put: 0, list: 0, delete: 0 };
   const kv = {
     store,
+    metadata,
     ops,
     async get(key: string) {
       ops.get++;
       return store.get(key) ?? null;
     },
-    async put(key: string, value: string) {
+    async getWithMetadata(key: string) {
+      ops.get++;
+      return { value: store.get(key) ?? null, metadata: metadata.get(key) ?? null, cacheStatus: null };
+    },
+    async put(key: string, value: string, options: { metadata?: unknown } = {}) {
       ops.put++;
       store.set(key, value);
+      if (options.metadata === undefined) metadata.delete(key);
+      else metadata.set(key, options.metadata);
     },
     async delete(key: string) {
       ops.delete++;
       store.delete(key);
+      metadata.delete(key);
     },
     async list(options: { prefix?: string; limit?: number } = {}) {
       ops.list++;

@@ -1,5 +1,13 @@
+export {
+  type FinalizedAnswer,
+  getFinalizedAnswer,
+  getFinalizedAnswerFromMemory,
+  putFinalizedAnswer,
+} from "./answers.ts";
 export { InvalidCacheValueError, NotFinalizedDecisionError } from "./errors.ts";
 export {
+  type AnswerId,
+  answerKey,
   btcHeaderKey,
   CHAIN_ID_PATTERN,
   CHAINS_CONFIG_KEY,

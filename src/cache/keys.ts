@@ -10,6 +10,9 @@
  * | `btc/{height}`                  | BTC header (hash, timestamp)          | forever (below the reorg margin)  |
  * | `cfg/{chain}`                   | finality contract config              | minutes (TTL)                     |
  * | `config/chains`                 | the chain registry JSON (operator-written) | until the operator changes it |
+ * | `ans/{chain}/n/{height}`        | a finalized block answer's bytes (ETag in metadata), by height | forever |
+ * | `ans/{chain}/h/{hash}`          | the same answer, by block hash        | forever                           |
+ * | `ans/{chain}/t/{txHash}`        | a finalized transaction answer's bytes | forever                          |
  */
 import { BaseError } from "../errors/base.ts";
 
@@ -78,6 +81,16 @@ export const powerTableKey = (chain: string, btcHeight: number): string =>
 export const powerTablePrefix = (chain: string): string => `power/${chainSegment(chain)}/`;
 export const btcHeaderKey = (height: number): string => `btc/${heightSegment(height)}`;
 export const contractConfigKey = (chain: string): string => `cfg/${chainSegment(chain)}`;
+
+/** How a finalized answer is looked up: a block by height or hash, or a transaction by hash. */
+export type AnswerId = { kind: "number"; number: number } | { kind: "hash" | "tx"; hash: string };
+
+/** `ans/{chain}/n/{height}`, `ans/{chain}/h/{hash}`, `ans/{chain}/t/{txHash}`: a finalized answer as served. */
+export function answerKey(chain: string, id: AnswerId): string {
+  const base = `ans/${chainSegment(chain)}`;
+  if (id.kind === "number") return `${base}/n/${heightSegment(id.number)}`;
+  return `${base}/${id.kind === "hash" ? "h" : "t"}/${normalizeBlockHash(id.hash)}`;
+}
 
 /** A TTL KV accepts: whole seconds, at least {@link KV_MIN_TTL_SECONDS}. */
 export function clampTtl(ttlSeconds: number): number {

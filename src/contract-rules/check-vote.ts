@@ -104,14 +104,34 @@ const abort = (what: string, field: string) =>
   new ContractRuleError("contract_abort", `panicked: attempt to ${what} with overflow`, { field });
 
 /**
+ * The EOTS part of step 9 alone: `fp_pubkey_hex` signed `context_vote || BE64(height) || block_hash` (hashed
+ * once) with the message's `pub_rand`. Needs no chain state, so the edge can run it first to learn whether a
+ * message proves the identity it names (the commit then still has to cover `pub_rand`).
+ */
+export function verifyVoteEots(
+  checked: CheckedVote,
+  options: Pick<ContractRulesOptions, "babylonChainId" | "contractAddress" | "emptySigningContext">,
+): void {
+  assertPublicKeyLength(checked.fpPubkey);
+  const context = ruleSigningContexts(options).vote;
+  verifyEotsLikeContract(
+    checked.fpPubkey,
+    checked.pubRand,
+    voteMessage(context, checked.height, checked.blockHash),
+    checked.signature,
+  );
+}
+
+/**
  * Step 9 against the covering commit: proof height (`start + index·interval`), proof total,
- * Merkle inclusion of `pub_rand` under the commitment, then EOTS over
- * `context_vote || BE64(height) || block_hash` (hashed once).
+ * Merkle inclusion of `pub_rand` under the commitment, then EOTS ({@link verifyVoteEots}; skipped when
+ * `eotsVerified` says the caller already ran it on these same bytes).
  */
 export function verifyFinalitySignature(
   checked: CheckedVote,
   commit: CommitRecord,
   options: Pick<ContractRulesOptions, "babylonChainId" | "contractAddress" | "emptySigningContext">,
+  { eotsVerified = false }: { eotsVerified?: boolean } = {},
 ): void {
   assertPublicKeyLength(checked.fpPubkey);
   const { proof, height } = checked;
@@ -141,14 +161,7 @@ export function verifyFinalitySignature(
   }
   validateProofBasic(proof);
   verifyProofLikeContract(proof, commitment, checked.pubRand);
-
-  const context = ruleSigningContexts(options).vote;
-  verifyEotsLikeContract(
-    checked.fpPubkey,
-    checked.pubRand,
-    voteMessage(context, height, checked.blockHash),
-    checked.signature,
-  );
+  if (!eotsVerified) verifyVoteEots(checked, options);
 }
 
 /**

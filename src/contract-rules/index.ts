@@ -20,6 +20,7 @@ export {
   checkFinalitySignatureFields,
   checkSubmitFinalitySignature,
   verifyFinalitySignature,
+  verifyVoteEots,
 } from "./check-vote.ts";
 export { ruleSigningContexts } from "./context.ts";
 export { commitCoversHeight, findCoveringCommit } from "./covering-commit.ts";

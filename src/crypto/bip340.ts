@@ -3,6 +3,8 @@ import { schnorr } from "@noble/curves/secp256k1.js";
 import { assertLength } from "./bytes.ts";
 import { bytesToScalar, CURVE_ORDER } from "./curve.ts";
 import { InvalidScalarError } from "./errors.ts";
+import { schnorrEngine } from "./schnorr-engine.ts";
+import { nobleSchnorrEngine } from "./schnorr-noble.ts";
 
 const ZERO_AUX = new Uint8Array(32);
 
@@ -33,11 +35,15 @@ export function bip340Sign(
  * matching the contract's "Invalid signature length" rejection. Everything BIP-340 calls a
  * verification failure returns `false`: a pubKey that is not an x-coordinate or is ≥ p, r ≥ p,
  * s ≥ n, or a failed equation. (noble also rejects s = 0, which no honest signer produces.)
+ *
+ * A 32-byte digest goes to the installed engine (`schnorr-engine.ts`); other lengths, which
+ * libsecp256k1's wasm build cannot take, always to noble.
  */
 export function bip340Verify(pubKey: Uint8Array, digest: Uint8Array, sig: Uint8Array): boolean {
   assertLength(pubKey, 32, "pubKey");
   assertLength(sig, 64, "signature");
-  return schnorr.verify(sig, digest, pubKey);
+  const engine = digest.length === 32 ? schnorrEngine() : nobleSchnorrEngine;
+  return engine.verifyBip340(pubKey, digest, sig);
 }
 
 /** x-only (32-byte) public key of a secret key, as used for `fp_pubkey_hex`. */

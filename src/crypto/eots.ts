@@ -18,6 +18,7 @@ import {
   pointX,
   scalarToBytes,
 } from "./curve.ts";
+import { engineVerifiesEots, evenYX } from "./eots-engine.ts";
 import { ExtractionError, InvalidLengthError, InvalidScalarError } from "./errors.ts";
 
 const PARSE_SIGNATURE = "Failed to parse signature";
@@ -107,6 +108,9 @@ export function eotsSign(secretKey: Uint8Array, privRand: Uint8Array, message: U
  * a typed error instead (wrong lengths → `InvalidLengthError`; `s ≥ n` → `InvalidScalarError`
  * "Failed to parse signature"; `pubRand`/`pubKey` not an x-coordinate → `InvalidPointError`), so a
  * caller can report the same reason the contract would.
+ *
+ * With the wasm engine installed, a valid signature is answered by libsecp256k1; every other input
+ * takes the noble path below, so the answers and errors are the noble ones (`eots-engine.ts`).
  */
 export function eotsVerify(
   pubKey: Uint8Array,
@@ -114,6 +118,7 @@ export function eotsVerify(
   message: Uint8Array,
   sig: Uint8Array,
 ): boolean {
+  if (engineVerifiesEots(pubKey, pubRand, message, sig)) return true;
   const { P, R, s } = xOnlyInputs(pubKey, pubRand, [[sig, "signature"]]);
   return equationHolds(s[0], P, R, eotsChallenge(pubRand, pubKey, sha256(message)));
 }
@@ -146,7 +151,8 @@ function parsePointEncoding(bytes: Uint8Array, message: string, field: string): 
  * Parses in the crate's order: `pubKey` (`InvalidLengthError` / `InvalidPointError` "Failed to
  * parse public key"), `pubRand` (… "Failed to parse public randomness"), then the 32-byte signature
  * (`InvalidLengthError` / `InvalidScalarError` "Failed to parse signature" for `s ≥ n`). Returns
- * `false` only when the equation fails.
+ * `false` only when the equation fails. Even-Y encodings of valid signatures take the installed
+ * engine's fast path, as in {@link eotsVerify}; odd-Y points and all failures take the noble path.
  */
 export function eotsVerifyPoint(
   pubKey: Uint8Array,
@@ -154,6 +160,7 @@ export function eotsVerifyPoint(
   message: Uint8Array,
   sig: Uint8Array,
 ): boolean {
+  if (engineVerifiesEots(evenYX(pubKey), evenYX(pubRand), message, sig)) return true;
   const P = parsePointEncoding(pubKey, PARSE_PUB_KEY, "pubKey");
   const R = parsePointEncoding(pubRand, PARSE_PUB_RAND, "pubRand");
   const s = signatureScalar(sig);

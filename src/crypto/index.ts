@@ -47,6 +47,15 @@ export {
   verifyMerkleProof,
 } from "./merkle.ts";
 export { deriveRandomness, type Randomness } from "./randomness.ts";
+export { type SchnorrEngine, schnorrEngine, setSchnorrEngine, withSchnorrEngine } from "./schnorr-engine.ts";
+export { nobleSchnorrEngine } from "./schnorr-noble.ts";
+export { createWasmSchnorrEngine } from "./schnorr-wasm.ts";
+export {
+  installWasmSchnorrEngine,
+  loadWasmSchnorrEngine,
+  useWasmSchnorrEngine,
+} from "./schnorr-wasm-load.ts";
+export { readTinySecp256k1Wasm } from "./schnorr-wasm-node.ts";
 export {
   commitDigest,
   commitMessage,

@@ -1,6 +1,6 @@
 // Known-answer tests against ../shared/vectors (read at run time, never copied into the repo).
 import { sha256 } from "@noble/hashes/sha2.js";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eotsVectorBytes, merkleProofFromHex, voteIndex } from "../../test/support/known-answers.ts";
 import { loadKnownAnswers } from "../../test/support/vectors.ts";
 import { bip340Sign, bip340Verify, xOnlyPublicKey } from "./bip340.ts";
@@ -18,11 +18,27 @@ import {
   verifyMerkleProof,
 } from "./merkle.ts";
 import { deriveRandomness } from "./randomness.ts";
+import { type SchnorrEngine, schnorrEngine, setSchnorrEngine } from "./schnorr-engine.ts";
+import { nobleSchnorrEngine } from "./schnorr-noble.ts";
+import { loadWasmSchnorrEngine } from "./schnorr-wasm-load.ts";
 import { commitDigest, commitMessage, signingContext, voteMessage } from "./signing-context.ts";
 
 const kat = loadKnownAnswers();
 // Only dereferenced inside test bodies, which do not run when the suite is skipped.
 const v = () => kat as NonNullable<typeof kat>;
+
+const wasmEngine = await loadWasmSchnorrEngine();
+if (!wasmEngine) throw new Error("the wasm engine did not load in Node");
+const ENGINES: SchnorrEngine[] = [nobleSchnorrEngine, wasmEngine];
+
+/** A suite that verifies signatures: run once per engine, with that engine installed throughout. */
+const perEngine = (title: string, body: () => void) =>
+  describe.skipIf(!kat).each(ENGINES)(`${title} [$name engine]`, (engine) => {
+    beforeAll(() => setSchnorrEngine(engine));
+    afterAll(() => setSchnorrEngine(nobleSchnorrEngine));
+    it("runs with that engine installed", () => expect(schnorrEngine()).toBe(engine));
+    body();
+  });
 
 const hex = (text: string) => hexToBytes(text);
 const lower = (text: string) => text.toLowerCase();
@@ -33,7 +49,7 @@ const normalisedKey = (skHex: string) => {
   return bytesToHex(scalarToBytes(hasOddY(Point.BASE.multiply(sk)) ? CURVE_ORDER - sk : sk));
 };
 
-describe.skipIf(!kat)("known answers: BIP-340 (bip340.csv)", () => {
+perEngine("known answers: BIP-340 (bip340.csv)", () => {
   it("has all 19 rows", () => {
     expect(v().bip340.map((row) => row.index)).toEqual([...Array(19).keys()]);
   });
@@ -53,7 +69,7 @@ describe.skipIf(!kat)("known answers: BIP-340 (bip340.csv)", () => {
   );
 });
 
-describe.skipIf(!kat)("known answers: EOTS (eots.json)", () => {
+perEngine("known answers: EOTS (eots.json)", () => {
   it("covers both parity branches", () => {
     const parities = v().eots.map((vec) => [
       hasOddY(Point.BASE.multiply(bytesToScalar(hex(vec.sk)))),
@@ -144,7 +160,7 @@ describe.skipIf(!kat)("known answers: randomness derivation (randomness.json)", 
   });
 });
 
-describe.skipIf(!kat)("known answers: rollup flow with a signing context", () => {
+perEngine("known answers: rollup flow with a signing context", () => {
   const flow = () => v().rollupFlowWithContext;
 
   it("contexts from their preimages and from (kind, chain id, contract)", () => {
@@ -208,7 +224,7 @@ describe.skipIf(!kat)("known answers: rollup flow with a signing context", () =>
   });
 });
 
-describe.skipIf(!kat)("known answers: upstream rollup flow with the empty context", () => {
+perEngine("known answers: upstream rollup flow with the empty context", () => {
   const flow = () => v().rollupFlowEmptyContext;
 
   it("commit message digest and BIP-340 signature (btcd RFC-6979 nonce, so verify only)", () => {

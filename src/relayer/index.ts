@@ -12,7 +12,9 @@ export {
 } from "./errors.ts";
 export { type ParsedFailure, parseSimulationFailure, parseTxFailure } from "./parse-tx-failure.ts";
 export { createRelayer } from "./relayer.ts";
+export { RELAYER_DEFAULTS } from "./resolve-options.ts";
 export { submitWithBisection } from "./submit-with-bisection.ts";
+export { createTxSigner, type TxSigner } from "./tx-signer.ts";
 export type {
   BatchOutcome,
   ChainError,

@@ -18,7 +18,7 @@ import { waitForInclusion } from "./wait-for-inclusion.ts";
 
 export async function createRelayer(options: RelayerOptions): Promise<Relayer> {
   const config = resolveOptions(options);
-  const signer = await createTxSigner(options.mnemonic, config.prefix);
+  const signer = options.signer ?? (await createTxSigner(options.mnemonic, config.prefix));
   const rpc = createRelayerRpc(config.rpcUrl, { timeoutMs: config.requestTimeoutMs, fetch: config.fetch });
   const serial = createSerialQueue();
   // The next tx's account number and sequence; undefined when it must be read from the chain again.

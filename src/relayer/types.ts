@@ -1,4 +1,5 @@
 /** @module Shapes of the relayer: what it takes (instructions), what one batch tx ends as, and per-item outcomes. */
+import type { TxSigner } from "./tx-signer.ts";
 
 /** One contract call: the execute message goes into the tx unchanged, as JSON. */
 export type Instruction = { contractAddress: string; msg: object };
@@ -72,6 +73,11 @@ export type RelayerOptions = {
   prefix?: string;
   /** The fetch to use (default: the global one). */
   fetch?: typeof fetch;
+  /**
+   * A signer already derived from `mnemonic` with this `prefix` (derivation costs tens of milliseconds), so a
+   * relayer can be built per Worker invocation without deriving the key each time.
+   */
+  signer?: TxSigner;
 };
 
 export type Relayer = {

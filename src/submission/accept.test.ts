@@ -183,3 +183,120 @@ describe("acceptSubmissions", () => {
     expect(queued).toHaveLength(1);
   });
 });
+
+describe("acceptSubmissions: who may spend which budget", () => {
+  /** Limits that record every call and refuse when told to. */
+  function recordingLimits(refuseVerified = false) {
+    const calls = { unverified: 0, verified: [] as Map<string, number>[] };
+    return {
+      calls,
+      limits: {
+        async unverified() {
+          calls.unverified++;
+        },
+        async verified(byFp: ReadonlyMap<string, number>) {
+          calls.verified.push(new Map(byFp));
+          if (refuseVerified) throw new ContractRuleError("rate_limit_exceeded", "refused by the test");
+        },
+      },
+    };
+  }
+
+  it("1,000 junk votes naming an FP spend none of its budget; its own valid votes are then accepted", async () => {
+    const { calls, limits } = recordingLimits();
+    const good = await vote(17, "a");
+    const junk = [
+      { ...good, signature: Buffer.from(new Uint8Array(32).fill(7)).toString("base64") },
+      { ...good, pub_rand: Buffer.from(new Uint8Array(32).fill(9)).toString("base64") },
+      { ...good, proof: { ...good.proof, aunts: [] } },
+      { ...good, height: "not a height" },
+    ];
+    for (let i = 0; i < 1_000; i++) {
+      const answer = await acceptSubmissions({ ...context(), limits }, "vote", [junk[i % junk.length]]).catch(
+        (e: unknown) => e,
+      );
+      expect(answer).toBeInstanceOf(ContractRuleError);
+    }
+    // Junk whose signature is not the FP's is limited as unverified traffic; the FP's own signature with a broken
+    // proof (a mangled replay) proves the key but is refused before any budget is spent. None reached the FP's
+    // own limit or the contract budget.
+    expect(calls.unverified).toBe(750);
+    expect(calls.verified).toEqual([]);
+    expect([...kv.store.keys()].filter((k) => k.startsWith("budget/"))).toEqual([]);
+
+    const accepted = await acceptSubmissions({ ...context(), limits }, "vote", [good, await vote(22, "b")]);
+    expect(accepted.map((a) => a.status)).toEqual(["queued", "queued"]);
+    expect(calls.unverified).toBe(750);
+    expect(calls.verified).toEqual([new Map([[signer.publicKeyHex, 2]])]);
+    const refusals = (await getMetrics(kv as unknown as KVNamespace, "op-devnet")).refused;
+    expect(Object.values(refusals).reduce((a, b) => a + b, 0)).toBe(1_000);
+  });
+
+  it("a replayed vote (a duplicate anyone can send) spends nothing of the FP's budget", async () => {
+    const { calls, limits } = recordingLimits();
+    const good = await vote(17, "a");
+    const state = context().state;
+    const withLog = {
+      ...context(),
+      limits,
+      state: {
+        ...state,
+        recordedVotes: (fp: string, h: bigint) =>
+          getLoggedVotes(kv as unknown as KVNamespace, "op-devnet", fp, h),
+      },
+    };
+    await acceptSubmissions(withLog, "vote", [good]);
+    for (let i = 0; i < 20; i++) {
+      expect((await acceptSubmissions(withLog, "vote", [good]))[0]?.status).toBe("duplicate");
+    }
+    expect(calls.verified).toHaveLength(1);
+    expect(calls.unverified).toBe(0);
+  });
+
+  it("refused by the FP's own limit after verification: nothing is queued, recorded or counted against the contract budget", async () => {
+    const { limits } = recordingLimits(true);
+    const error = await acceptSubmissions({ ...context(), limits }, "vote", [await vote(17, "a")]).catch(
+      (e) => e,
+    );
+    expect(error).toMatchObject({ code: "rate_limit_exceeded" });
+    expect(queued).toEqual([]);
+    expect(kv.store.size).toBe(0);
+  });
+
+  it("reads no chain state before the unverified limit, and none at all when it refuses", async () => {
+    const untouchable = new Proxy({} as AcceptContext["state"], {
+      get() {
+        throw new Error("chain state read before the unverified limit");
+      },
+    });
+    const refusing = {
+      async unverified() {
+        throw new ContractRuleError("rate_limit_exceeded", "global limit");
+      },
+      async verified() {},
+    };
+    const good = await vote(17, "a");
+    const junk = { ...good, signature: Buffer.from(new Uint8Array(32).fill(7)).toString("base64") };
+    const error = await acceptSubmissions({ ...context(), state: untouchable, limits: refusing }, "vote", [
+      junk,
+    ]).catch((e) => e);
+    expect(error).toMatchObject({ message: "global limit" });
+  });
+});
+
+describe("acceptSubmissions: what travels on", () => {
+  it("queues only the contract's fields, as sent: unknown keys (up to the body limit) do not ride along", async () => {
+    const good = await vote(17, "a");
+    const padded = { ...good, padding: "x".repeat(100_000), proof: { ...good.proof, extra: [1, 2, 3] } };
+    const [answer] = await acceptSubmissions(context(), "vote", [padded]);
+    const [unpadded] = await acceptSubmissions(
+      { ...context(), kv: memoryKv() as unknown as KVNamespace },
+      "vote",
+      [good],
+    );
+    expect(answer?.id).toBe(unpadded?.id);
+    expect(queued[0]?.msg).toEqual(good);
+    expect(JSON.stringify(queued[0])).not.toContain("padding");
+    expect([...kv.store.values()].some((v) => v.includes("xxxxxxxx"))).toBe(false);
+  });
+});

@@ -7,18 +7,40 @@
 import { type ContractRuleCode, ContractRuleError } from "../contract-rules/index.ts";
 import { bytesToHex } from "../crypto/index.ts";
 import { UpstreamUnavailableError } from "../errors/upstream.ts";
+import { countAccept } from "./accept-counters.ts";
 import { checkBudget, consumeBudget, intervalOf } from "./budget.ts";
-import { updateMetrics } from "./metrics.ts";
+import { contractMessage } from "./contract-message.ts";
 import { putPending } from "./pending.ts";
+import { provesIdentity } from "./proves-identity.ts";
 import { getSubmissionRecord, newRecord, putSubmissionRecord, type SubmissionRecord } from "./records.ts";
 import { submissionId } from "./submission-id.ts";
-import type { QueuedSubmission, RecordedVote, SubmissionChainState, SubmissionKind } from "./types.ts";
+import type {
+  QueuedSubmission,
+  RecordedVote,
+  SubmissionChainState,
+  SubmissionKind,
+  SubmissionVerifyOptions,
+} from "./types.ts";
 import { verifyCommitSubmission } from "./verify-commit.ts";
 import { verifyVoteSubmission } from "./verify-vote.ts";
 import { type EquivocationEvidence, logVote, putEvidence } from "./vote-log.ts";
 
 /** Messages per request: a backlog of votes fits; anything bigger is split by the FP. */
 export const MAX_MESSAGES_PER_REQUEST = 100;
+
+/**
+ * The edge's own limits around verification (the route's rate-limit bindings). Each throws to refuse the request
+ * (a `rate_limited` error); nothing has been read from the chain or queued when it does.
+ */
+export type SubmissionLimits = {
+  /** A request in which some message does not prove the key it names: limited globally before any chain read. */
+  unverified(): Promise<void>;
+  /**
+   * After every message verified, before anything is queued: the FPs whose new messages proved them, with how many.
+   * Duplicates are not counted (anyone can replay an FP's vote), so only the FP itself spends its budget.
+   */
+  verified(newMessagesByFp: ReadonlyMap<string, number>): Promise<void>;
+};
 
 export type AcceptContext = {
   chain: string;
@@ -30,6 +52,7 @@ export type AcceptContext = {
   babylonHeight(): Promise<bigint>;
   babylonChainId: string;
   contractAddress: string;
+  limits?: SubmissionLimits;
   now?: () => number;
 };
 
@@ -82,6 +105,9 @@ export async function acceptSubmissions(
   const now = ctx.now ?? Date.now;
   const many = messages.length > 1;
   const opts = { babylonChainId: ctx.babylonChainId, contractAddress: ctx.contractAddress };
+  // Who the messages prove to be decides which limits apply, before the chain is asked anything.
+  const proven = messages.map((message) => provesIdentity(kind, message, opts));
+  if (!proven.every(Boolean)) await ctx.limits?.unverified();
   // Votes and budget taken by earlier messages of this same request.
   const pendingVotes = new Map<string, RecordedVote[]>();
   const pendingCount = new Map<string, number>();
@@ -110,12 +136,14 @@ export async function acceptSubmissions(
       verified.push(
         kind === "commit"
           ? await verifyCommit(ctx, state, message, opts, now())
-          : await verifyVote(ctx, state, message, opts, now()),
+          : await verifyVote(ctx, state, message, { ...opts, eotsVerified: proven[index] === true }, now()),
       );
     } catch (error) {
+      // Counted in memory: a refusal costs no storage write.
       if (error instanceof ContractRuleError) {
-        await updateMetrics(ctx.kv, ctx.chain, (m) => {
-          m.refused[error.code] = (m.refused[error.code] ?? 0) + 1;
+        const { code } = error;
+        countAccept(ctx.kv, ctx.chain, (m) => {
+          m.refused[code] = (m.refused[code] ?? 0) + 1;
         });
       }
       throw refusal(error, index, many);
@@ -131,8 +159,12 @@ export async function acceptSubmissions(
     }
   }
 
-  // Durable first: only once the queue holds the messages is anything recorded or answered 202.
   const fresh = verified.filter((v) => !v.duplicate);
+  const counts = new Map<string, number>();
+  for (const v of fresh) counts.set(v.item.fpBtcPkHex, (counts.get(v.item.fpBtcPkHex) ?? 0) + 1);
+  if (counts.size > 0) await ctx.limits?.verified(counts);
+
+  // Durable first: only once the queue holds the messages is anything recorded or answered 202.
   try {
     for (let i = 0; i < fresh.length; i += 100) {
       await ctx.queue.sendBatch(fresh.slice(i, i + 100).map((v) => ({ body: v.item, contentType: "json" })));
@@ -161,10 +193,8 @@ export async function acceptSubmissions(
     ]);
     answers.push({ id: v.item.id, status: "queued", equivocation: v.item.equivocation });
   }
-  const counts = new Map<string, number>();
-  for (const v of fresh) counts.set(v.item.fpBtcPkHex, (counts.get(v.item.fpBtcPkHex) ?? 0) + 1);
   await Promise.all([...counts].map(([fp, count]) => consumeBudget(ctx.kv, ctx.chain, fp, interval, count)));
-  await updateMetrics(ctx.kv, ctx.chain, (m) => {
+  countAccept(ctx.kv, ctx.chain, (m) => {
     m.accepted[kind] += fresh.length;
     m.duplicates += verified.length - fresh.length;
     m.equivocations += fresh.filter((v) => v.item.equivocation).length;
@@ -181,15 +211,18 @@ async function verifyCommit(
 ): Promise<Verified> {
   // The commit path has no duplicate rule (a resent commit overlaps its own first copy), so an FP's retry is
   // recognised by its id before the rules run: the same fields, as sent, give the same id.
-  const raw = (message ?? {}) as Record<string, unknown>;
+  const raw = (typeof message === "object" && message !== null ? message : {}) as Record<string, unknown>;
+  const fields = ["fp_pubkey_hex", "start_height", "num_pub_rand", "commitment", "signature"].map((k) => {
+    const value = raw[k] ?? "";
+    // Only strings and numbers can be a recorded commit's fields; anything else is refused by the rules below.
+    if (typeof value !== "string" && typeof value !== "number") return undefined;
+    // Hex is case-insensitive; base64 is not.
+    return k === "fp_pubkey_hex" ? String(value).toLowerCase() : String(value);
+  });
   const rawId = submissionId(
     ctx.chain,
     "commit",
-    ["fp_pubkey_hex", "start_height", "num_pub_rand", "commitment", "signature"].map((k) => {
-      const value = String(raw[k] ?? "");
-      // Hex is case-insensitive; base64 is not.
-      return k === "fp_pubkey_hex" ? value.toLowerCase() : value;
-    }),
+    fields.map((f) => f ?? ""),
   );
   const item = (fpBtcPkHex: string, height: string, at: number): QueuedSubmission => ({
     id: rawId,
@@ -197,11 +230,11 @@ async function verifyCommit(
     kind: "commit",
     fpBtcPkHex,
     height,
-    msg: message as QueuedSubmission["msg"],
+    msg: contractMessage("commit", message),
     equivocation: false,
     acceptedAt: at,
   });
-  const known = await getSubmissionRecord(ctx.kv, ctx.chain, rawId);
+  const known = fields.includes(undefined) ? null : await getSubmissionRecord(ctx.kv, ctx.chain, rawId);
   if (known) return { duplicate: true, known, item: item(known.fpBtcPkHex, known.height, known.acceptedAt) };
   const checked = await verifyCommitSubmission(message, state, opts);
   return {
@@ -214,7 +247,7 @@ async function verifyVote(
   ctx: AcceptContext,
   state: SubmissionChainState,
   message: unknown,
-  opts: { babylonChainId: string; contractAddress: string },
+  opts: SubmissionVerifyOptions,
   acceptedAt: number,
 ): Promise<Verified> {
   const result = await verifyVoteSubmission(message, state, opts);
@@ -239,7 +272,7 @@ async function verifyVote(
       kind: "vote",
       fpBtcPkHex,
       height: checked.height.toString(),
-      msg: message as QueuedSubmission["msg"],
+      msg: contractMessage("vote", message),
       equivocation,
       acceptedAt,
     },

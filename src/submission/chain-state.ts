@@ -29,8 +29,8 @@ import {
 } from "../babylon/index.ts";
 import { callUpstream, grpcQuery } from "../babylon/upstream.ts";
 import { bytesToHex, equalBytes, hexToBytes } from "../crypto/index.ts";
-import { createTtlCache } from "./ttl-cache.ts";
 import type { FinalityProviderFacts, RecordedVote, SubmissionChainState } from "./types.ts";
+import { createValueCache, type ValueCache } from "./value-cache.ts";
 
 type ContractConfigFacts = Awaited<ReturnType<SubmissionChainState["config"]>>;
 
@@ -40,6 +40,13 @@ export type ChainSubmissionStateOptions = {
   contractAddress: string;
   /** How long config, allowlist, FP records and the last finalized epoch are reused (default 5000 ms). */
   ttlMs?: number;
+  /**
+   * Where those answers are kept: pass one per chain that outlives the request (it holds plain values only),
+   * so a burst of submissions costs a handful of queries. Default: a new cache for this state alone.
+   */
+  cache?: ValueCache;
+  /** A cached "no" younger than this is not re-read before it refuses (default 1000 ms; see ValueCache). */
+  recheckAfterMs?: number;
   /** Votes the edge itself accepted for the FP at a height (its KV records), added to the chain's. */
   votes?: (fpHex: string, height: bigint) => Promise<RecordedVote[]>;
   /** Clock for the cache (tests). */
@@ -58,8 +65,9 @@ const isAbciRefusal = (error: unknown): boolean =>
 
 /**
  * Builds the state over `rpc` (CometBFT 0.38) for the contract at `contractAddress`. Reads that refuse a
- * message when they say no (not allowlisted, FP unknown, epoch not yet finalized) are re-read once when the
- * "no" came from the cache, so a refusal never rests on a stale answer; commits and votes are never cached.
+ * message when they say no (not allowlisted, FP unknown, epoch not yet finalized) are re-read when the "no"
+ * came from the cache and is older than a second, so a refusal never rests on a stale answer while junk naming
+ * unknown keys cannot turn every request into a reload; commits and votes are never cached.
  *
  * Upstream failures surface as BabylonUnavailableError / BabylonQueryError / BabylonInvalidResponseError,
  * never as a rule refusal. The exception is the FP lookup: Babylon refusing it (unknown or unparsable key)
@@ -68,7 +76,13 @@ const isAbciRefusal = (error: unknown): boolean =>
 export function createChainSubmissionState(options: ChainSubmissionStateOptions): SubmissionChainState {
   const { rpc, contractAddress } = options;
   const contract = new FinalityQueryClient(CosmWasmClient.create(rpc.comet), contractAddress);
-  const cache = createTtlCache(options.ttlMs ?? 5_000, options.now);
+  const cache =
+    options.cache ??
+    createValueCache({
+      ttlMs: options.ttlMs ?? 5_000,
+      ...(options.recheckAfterMs !== undefined ? { recheckAfterMs: options.recheckAfterMs } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
 
   const config = (): Promise<ContractConfigFacts> =>
     cache.get("config", async () => {

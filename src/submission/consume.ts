@@ -9,7 +9,7 @@ import type { ChainConfig } from "../chains/index.ts";
 import { loadChainRegistry } from "../chains/index.ts";
 import type { Instruction, ItemOutcome, Relayer } from "../relayer/index.ts";
 import { submitWithBisection } from "../relayer/index.ts";
-import { updateMetrics } from "./metrics.ts";
+import { updateRelayCounts } from "./metrics.ts";
 import { clearPending } from "./pending.ts";
 import { getSubmissionRecord, type SubmissionStatus, setSubmissionStatus } from "./records.ts";
 import type { QueuedSubmission } from "./types.ts";
@@ -135,7 +135,7 @@ async function consumeChain(
       const outcome = outcomes[index] as ItemOutcome;
       counts[await apply(env, d, outcome)]++;
     }
-    await updateMetrics(env.FINALITY_KV, chain.id, (m) => {
+    await updateRelayCounts(env.FINALITY_KV, chain.id, (m) => {
       m.submitted += counts.submitted;
       m.failed += counts.failed;
       m.retries += counts.retries;

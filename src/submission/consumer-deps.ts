@@ -1,45 +1,43 @@
 /**
- * @module The queue consumer's real dependencies: one relayer per Babylon endpoint and isolate (it serializes
- * its own transactions), signed with the `RELAYER_MNEMONIC` secret, and on-chain look-ups through the
- * generated contract client.
+ * @module The queue consumer's real dependencies: a relayer per consumer run, signed with the `RELAYER_MNEMONIC`
+ * secret, and on-chain look-ups through the generated contract client.
+ *
+ * Workers rule: nothing that does I/O is shared between invocations (an invocation's pending subrequests die
+ * with it, and a later one waiting on them would hang). Only the derived signing key is kept per isolate: a
+ * settled plain object, derived once because BIP-39 derivation costs tens of milliseconds.
  */
 import { createFinalityQueryClient } from "../babylon/index.ts";
 import type { ChainConfig } from "../chains/index.ts";
-import { createRelayer, type Relayer } from "../relayer/index.ts";
+import { createRelayer, createTxSigner, RELAYER_DEFAULTS, type TxSigner } from "../relayer/index.ts";
 import type { ConsumerDeps } from "./consume.ts";
 import { isOnChain } from "./is-on-chain.ts";
 
-const relayers = new Map<string, Promise<Relayer>>();
-const queryClients = new Map<string, ReturnType<typeof createFinalityQueryClient>>();
+/** The signer of the last mnemonic seen (a changed secret gets a new one). */
+let signerMemo: { mnemonic: string; signer: TxSigner } | undefined;
+
+async function relayerSigner(mnemonic: string): Promise<TxSigner> {
+  if (signerMemo?.mnemonic === mnemonic) return signerMemo.signer;
+  const signer = await createTxSigner(mnemonic, RELAYER_DEFAULTS.prefix);
+  signerMemo = { mnemonic, signer };
+  return signer;
+}
 
 export const edgeConsumerDeps: ConsumerDeps = {
-  relayer(chain: ChainConfig, env: Env) {
-    const key = `${chain.babylonRpcUrl} ${chain.babylonChainId}`;
-    let relayer = relayers.get(key);
-    if (!relayer) {
-      relayer = createRelayer({
-        rpcUrl: chain.babylonRpcUrl,
-        chainId: chain.babylonChainId,
-        mnemonic: env.RELAYER_MNEMONIC,
-        gasPrice: env.RELAYER_GAS_PRICE,
-        gasAdjustment: Number(env.RELAYER_GAS_ADJUSTMENT) || 1.3,
-        pollIntervalMs: Number(env.RELAYER_POLL_MS) || 1_000,
-      });
-      // A failed start (Babylon down) is retried at the next batch, not cached.
-      relayer.catch(() => relayers.delete(key));
-      relayers.set(key, relayer);
-    }
-    return relayer;
+  async relayer(chain: ChainConfig, env: Env) {
+    return createRelayer({
+      rpcUrl: chain.babylonRpcUrl,
+      chainId: chain.babylonChainId,
+      mnemonic: env.RELAYER_MNEMONIC,
+      signer: await relayerSigner(env.RELAYER_MNEMONIC),
+      gasPrice: env.RELAYER_GAS_PRICE,
+      gasAdjustment: Number(env.RELAYER_GAS_ADJUSTMENT) || 1.3,
+      pollIntervalMs: Number(env.RELAYER_POLL_MS) || 1_000,
+    });
   },
   isOnChain(chain, item) {
-    const key = `${chain.babylonRpcUrl} ${chain.contractAddress}`;
-    let client = queryClients.get(key);
-    if (!client) {
-      client = createFinalityQueryClient(chain.babylonRpcUrl, chain.contractAddress, {
-        timeoutMs: chain.timeoutMs,
-      });
-      queryClients.set(key, client);
-    }
+    const client = createFinalityQueryClient(chain.babylonRpcUrl, chain.contractAddress, {
+      timeoutMs: chain.timeoutMs,
+    });
     return isOnChain(client, item);
   },
 };

@@ -1,13 +1,17 @@
 /**
- * @module The chain state the submission endpoints verify against, per chain and isolate: Babylon queries
- * (cached briefly by `createChainSubmissionState`) plus the edge's own log of accepted votes. Kept across
- * requests in one isolate so that a burst of submissions costs a handful of queries, not one set each.
+ * @module The chain state the submission endpoints verify against: Babylon queries (answers cached briefly per
+ * chain and isolate) plus the edge's own log of accepted votes.
+ *
+ * Workers rule: what outlives a request holds plain values only. The RPC clients are built for each request
+ * (they are cheap objects), and the per-chain caches keep settled answers, never a pending promise, so no
+ * request ever waits on I/O that another request started.
  */
 import { createBabylonRpc } from "../babylon/index.ts";
 import { callUpstream } from "../babylon/upstream.ts";
 import type { ChainConfig } from "../chains/index.ts";
 import { createChainSubmissionState } from "./chain-state.ts";
 import type { SubmissionChainState } from "./types.ts";
+import { createValueCache, type ValueCache } from "./value-cache.ts";
 import { getLoggedVotes } from "./vote-log.ts";
 
 export type SubmissionDeps = {
@@ -17,30 +21,41 @@ export type SubmissionDeps = {
 };
 
 const HEIGHT_TTL_MS = 1_000;
-const byChain = new Map<string, { key: string; deps: SubmissionDeps }>();
+const STATE_TTL_MS = 5_000;
+
+/** Per chain and isolate: settled answers only. */
+type ChainMemo = { key: string; answers: ValueCache; height?: { value: bigint; at: number } };
+const memoByChain = new Map<string, ChainMemo>();
+
+function memoFor(chain: ChainConfig): ChainMemo {
+  // A changed chain config (URL, contract) starts from nothing.
+  const key = `${chain.babylonRpcUrl} ${chain.contractAddress}`;
+  const known = memoByChain.get(chain.id);
+  if (known?.key === key) return known;
+  const memo: ChainMemo = { key, answers: createValueCache({ ttlMs: STATE_TTL_MS }) };
+  memoByChain.set(chain.id, memo);
+  return memo;
+}
 
 export function edgeSubmissionDeps(chain: ChainConfig, env: Env): SubmissionDeps {
-  // A changed chain config (URL, contract) gets fresh clients.
-  const key = `${chain.babylonRpcUrl} ${chain.contractAddress}`;
-  const known = byChain.get(chain.id);
-  if (known?.key === key) return known.deps;
+  const memo = memoFor(chain);
   const rpc = createBabylonRpc(chain.babylonRpcUrl, { timeoutMs: chain.timeoutMs });
   const kv = env.FINALITY_KV;
   const state = createChainSubmissionState({
     rpc,
     contractAddress: chain.contractAddress,
+    cache: memo.answers,
     votes: (fpHex, height) => getLoggedVotes(kv, chain.id, fpHex, height),
   });
-  let height: { value: bigint; at: number } | undefined;
-  const deps: SubmissionDeps = {
+  return {
     state,
     async babylonHeight() {
-      if (height && Date.now() - height.at < HEIGHT_TTL_MS) return height.value;
+      const known = memo.height;
+      if (known && Date.now() - known.at < HEIGHT_TTL_MS) return known.value;
       const status = await callUpstream("status", () => rpc.comet.status());
-      height = { value: BigInt(status.syncInfo.latestBlockHeight), at: Date.now() };
-      return height.value;
+      const value = BigInt(status.syncInfo.latestBlockHeight);
+      memo.height = { value, at: Date.now() };
+      return value;
     },
   };
-  byChain.set(chain.id, { key, deps });
-  return deps;
 }

@@ -7,7 +7,9 @@
  * | `vote/{chain}/{fpHex}/{height}`      | votes the edge accepted for the FP at a height | 30 days             |
  * | `evidence/{chain}/{fpHex}/{height}`  | equivocation evidence                          | forever             |
  * | `budget/{chain}/{fpHex}/{interval}`  | messages accepted in a rate-limit interval     | a few intervals     |
- * | `metrics/{chain}`                    | submission counters                            | forever             |
+ * | `metrics/{chain}`                    | relay counters (the queue consumer's)          | forever             |
+ * | `metrics/{chain}/accept`             | accept counters folded by the cron             | forever             |
+ * | `metrics/{chain}/delta/{isolate}/{n}`| one isolate's accept counts since its last flush | until folded      |
  * | `pending/{chain}/{id}`               | an accepted message not yet settled (its body) | until settled       |
  */
 export const RECORD_TTL_SECONDS = 30 * 24 * 3600;
@@ -20,5 +22,9 @@ export const evidenceKey = (chain: string, fpHex: string, height: bigint | strin
 export const budgetKey = (chain: string, fpHex: string, interval: bigint) =>
   `budget/${chain}/${fpHex}/${interval}`;
 export const metricsKey = (chain: string) => `metrics/${chain}`;
+export const acceptTotalsKey = (chain: string) => `metrics/${chain}/accept`;
+export const acceptDeltaPrefix = (chain: string) => `metrics/${chain}/delta/`;
+export const acceptDeltaKey = (chain: string, isolate: string, seq: string) =>
+  `${acceptDeltaPrefix(chain)}${isolate}/${seq}`;
 export const pendingKey = (chain: string, id: string) => `pending/${chain}/${id}`;
 export const pendingPrefix = (chain: string) => `pending/${chain}/`;

@@ -88,6 +88,8 @@ export type SubmissionVerifyOptions = {
   contractAddress: string;
   /** Deployments that predate signing contexts. */
   emptySigningContext?: boolean;
+  /** The vote's EOTS signature was already verified on these bytes (by `provesIdentity`): do not repeat it. */
+  eotsVerified?: boolean;
 };
 
 /**

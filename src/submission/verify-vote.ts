@@ -64,7 +64,7 @@ export async function verifyVoteSubmission(
   const stored = await state.commitForHeight(fpHex, height);
   const commit = findCoveringCommit(stored === undefined ? [] : [commitRecord(stored)], height, fpPubkey);
   checkCommitTimestamped(fpPubkey, commit.babylonEpoch, await state.lastFinalizedEpoch(commit.babylonEpoch));
-  verifyFinalitySignature(checked, commit, opts);
+  verifyFinalitySignature(checked, commit, opts, { eotsVerified: opts.eotsVerified === true });
 
   // Extraction needs two different messages: prefer a recorded vote for another block.
   const conflicting = recorded.find((vote) => !equalBytes(vote.blockHash, checked.blockHash)) ?? recorded[0];

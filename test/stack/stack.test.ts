@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { createWalletClient, http, parseEther } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatReport } from "../../bench/load/report.ts";
+import { runLoad } from "../../bench/load/run-load.ts";
 import { haveAnvil } from "../../devnet/processes.ts";
 import { parseStackOptions, type StackOptions } from "../../devnet/stack/options.ts";
 import {
@@ -132,6 +134,45 @@ describeStack("npm start's stack, end to end over HTTP", () => {
       expect(median(lag.blocks)).toBeLessThanOrEqual(6);
     }
   });
+
+  it("answers hostile load without 5xx or hangs while both chains keep finalizing", async () => {
+    // bench/load: 8 clients of valid reads and hostile submissions (junk naming real FPs, malformed bodies, wrong
+    // content types, odd paths and headers, client disconnects) while the fleets vote. Lag is compared with the
+    // median measured just before the load.
+    const report = await runLoad({
+      url: stack.urls.edge,
+      clients: 8,
+      seconds: 20,
+      timeoutMs: 10_000,
+      seed: 7,
+      afterSamples: 1,
+      log: (line) => console.log(`[load] ${line}`),
+    });
+    console.log(formatReport(report));
+    expect.soft(report.setupProblems, "discovery, sampling and the hard deadline").toEqual([]);
+    expect(report.chains.map((c) => c.chain).sort()).toEqual([CHAIN_A, CHAIN_B]);
+    // No upstream is down in this step, so not even a 502/503 is expected.
+    expect.soft(report.verdict.responses5xx, "answers ≥ 500").toBe(0);
+    expect.soft(report.verdict.hung, "requests with no answer within 10 s").toBe(0);
+    expect.soft(report.verdict.nonProblem4xx, "4xx answers that are not problem+json").toBe(0);
+    expect.soft(report.verdict.junkAccepted, "junk submissions answered 2xx").toBe(0);
+    for (const c of report.chains) {
+      expect
+        .soft(c.advanced, `${c.chain}: finalized tip ${c.tipAtStart} → ${c.tipAtEnd} during the load`)
+        .toBe(true);
+      expect
+        .soft(c.during.medianLag, `${c.chain}: median lag during the load (usual ${c.before.medianLag})`)
+        .toBeLessThanOrEqual((c.before.medianLag ?? Number.NaN) + 4);
+    }
+    // The later steps need a healthy stack: give finality time to catch up with the head the load ended at.
+    for (const c of report.chains) {
+      const head = c.after.head ?? 0;
+      const caughtUp = await until(`${c.chain} catches up after the load`, 60_000, async () =>
+        (await tipOf(c.chain)) >= head ? true : undefined,
+      ).catch((error: Error) => error.message);
+      expect.soft(caughtUp, `${c.chain}: finality catches up within 60 s after the load`).toBe(true);
+    }
+  }, 300_000);
 
   it("finalizes a transaction sent to an L2", async () => {
     const chain = stack.chains.find((c) => c.id === CHAIN_A);

@@ -4,7 +4,11 @@ declare global {
   interface KVNamespace {
     get(key: string, type: "text"): Promise<string | null>;
     get(key: string, options?: { cacheTtl?: number }): Promise<string | null>;
-    put(key: string, value: string, options?: { expirationTtl?: number }): Promise<void>;
+    getWithMetadata<M = unknown>(
+      key: string,
+      options: { type: "text"; cacheTtl?: number },
+    ): Promise<{ value: string | null; metadata: M | null }>;
+    put(key: string, value: string, options?: { expirationTtl?: number; metadata?: unknown }): Promise<void>;
     list(options?: { prefix?: string; limit?: number }): Promise<{ keys: { name: string }[] }>;
     delete(key: string): Promise<void>;
   }
@@ -33,6 +37,7 @@ declare global {
     SUBMISSIONS_DLQ: Queue;
     FP_RATE_LIMITER: RateLimit;
     IP_RATE_LIMITER: RateLimit;
+    UNVERIFIED_RATE_LIMITER: RateLimit;
     MAX_BATCH: string;
     RELAYER_GAS_PRICE: string;
     RELAYER_GAS_ADJUSTMENT: string;

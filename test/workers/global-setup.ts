@@ -3,6 +3,7 @@
 import type { TestProject } from "vitest/node";
 import { mineBlocks, startAnvil, startBabylonEmulator } from "../../devnet/processes.ts";
 import { CANNED_ANSWERS } from "../fixtures/finality-contract-answers.ts";
+import { startDelayProxy } from "../support/delay-proxy.ts";
 import { loadSharedVectors, VECTORS_MISSING_MESSAGE } from "../support/vectors.ts";
 import { startFakeComet } from "./support/fake-comet.ts";
 import { startFaultProxy } from "./support/fault-proxy.ts";
@@ -55,8 +56,11 @@ export default async function setup(project: TestProject) {
     Awaited<ReturnType<typeof startBabylonEmulator>>,
   ];
   const submitProxy = await startFaultProxy(submitBabylon.url);
+  // Every Babylon answer 300 ms late: long enough for a request to end while its subrequest is in flight.
+  const slowProxy = await startDelayProxy(babylon.url, 300);
   const stopAll = () =>
     Promise.all([
+      slowProxy.close(),
       fakeComet.close(),
       babylon.stop(),
       anvil.stop(),
@@ -104,6 +108,18 @@ export default async function setup(project: TestProject) {
     ]),
   );
   project.provide("submitProxyUrl", submitProxy.url);
+  project.provide(
+    "slowChains",
+    JSON.stringify([
+      {
+        id: "edge-slow",
+        l2RpcUrl: anvil.url,
+        babylonRpcUrl: slowProxy.url,
+        babylonChainId: "bbn-devnet-1",
+        contractAddress: babylon.contractAddress,
+      },
+    ]),
+  );
   project.provide("powersChains", JSON.stringify([{ id: "edge-powers", ...powers.chain }]));
   project.provide("powersVotes", JSON.stringify({ blocks: powers.blocks, publicKeys: powers.publicKeys }));
   project.provide("e2eBsnId", babylon.bsnId);
@@ -126,6 +142,8 @@ declare module "vitest" {
     e2eVotes: string;
     /** CHAINS JSON with the one `edge-submit` chain: its Babylon RPC URL is the fault proxy's. */
     submitChains: string;
+    /** CHAINS JSON with the one `edge-slow` chain: the read-API emulator behind a 300 ms delay proxy. */
+    slowChains: string;
     /** The fault proxy in front of the `edge-submit` emulator (support/fault-proxy.ts). */
     submitProxyUrl: string;
     /** CHAINS JSON with the one `edge-powers` chain (support/powers-devnet.ts). */

@@ -387,6 +387,40 @@ describe("provider submission API on the Babylon emulator, through the real queu
     }
   });
 
+  it("1,000 junk votes naming fp-1 spend none of its budget: its own valid vote is accepted right after", async () => {
+    // Before this fix the per-FP limit (600/min) was spent by anyone naming the key: these would have made fp-1's
+    // own vote a 429. The junk comes from one client address, as Cloudflare states it in CF-Connecting-IP.
+    const good = await vote("fp-1", 60, hash(0x60));
+    const junk = [
+      { ...good, signature: bytesToBase64(new Uint8Array(32).fill(7)) },
+      { ...good, proof: { ...(good.proof as object), aunts: [bytesToBase64(new Uint8Array(32))] } },
+      { ...good, pub_rand: bytesToBase64(new Uint8Array(32).fill(9)) },
+      { ...good, height: "sixty" },
+    ];
+    const codes = new Map<string, number>();
+    for (let i = 0; i < 1_000; i += 10) {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, k) =>
+          post(`${BASE}/finality-signatures`, junk[(i + k) % junk.length], {
+            "cf-connecting-ip": "203.0.113.77",
+          }),
+        ),
+      );
+      for (const res of answers) {
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(res.headers.get("content-type")).toContain("application/problem+json");
+        const { code } = (await res.json()) as Problem;
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+      }
+    }
+    console.log(`1,000 junk votes naming fp-1: ${JSON.stringify(Object.fromEntries(codes))}`);
+    expect(codes.get("rate_limited") ?? 0).toBe(0);
+    const res = await postVotes([good]);
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as Accepted).submissions[0]?.status).toBe("queued");
+  });
+
   it("reports its counters", async () => {
     const m = await metrics();
     expect(m.accepted.commit).toBeGreaterThanOrEqual(4);

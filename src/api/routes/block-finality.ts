@@ -1,10 +1,12 @@
 /** @module `GET /v1/chains/{chain}/blocks/{blockId}/finality`: is this L2 block BTC-finalized? */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { type AnswerId, getFinalizedAnswer } from "../../cache/index.ts";
 import type { Decision } from "../../finality/index.ts";
 import { decideWithCache, readFinalizedDecisionAtHeight } from "../../finality/sources.ts";
 import type { Hex } from "../../l2/index.ts";
-import { type AppDeps, type AppEnv, chainContext } from "../context.ts";
-import { jsonWithCaching } from "../http-cache.ts";
+import { type AppDeps, type AppEnv, chainContext, registry } from "../context.ts";
+import { finalizedBlockAnswer } from "../finalized-answers.ts";
+import { entityResponse, jsonWithCaching } from "../http-cache.ts";
 import { BlockIdParam, ChainParam, DecisionSchema, decisionJson, problemContent } from "../schemas.ts";
 
 const route = createRoute({
@@ -24,27 +26,45 @@ const route = createRoute({
   },
 });
 
+/** A height or a hash names one finalized answer for good; the tags move. */
+function storedAnswerId(blockId: string): AnswerId | null {
+  if (/^[0-9]+$/.test(blockId)) return { kind: "number", number: Number(blockId) };
+  if (blockId.startsWith("0x")) return { kind: "hash", hash: blockId };
+  return null;
+}
+
 export function registerBlockFinality(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
   app.openapi(route, async (c) => {
     const { chain: chainId, blockId } = c.req.valid("param");
+    // A finalized block answers from its stored bytes alone: no upstream, no parsing, no hashing.
+    const id = storedAnswerId(blockId);
+    if (id) {
+      const known = (await registry(c)).get(chainId);
+      const stored = await getFinalizedAnswer(c.env.FINALITY_KV, known.id, id);
+      if (stored) return entityResponse(c, stored, "finalized") as never;
+    }
     const { chain, readers, cache } = await chainContext(c, deps, chainId);
     let decision: Decision | null = null;
-    if (/^[0-9]+$/.test(blockId)) {
-      // A finalized height answers from KV alone: finality is irreversible, one hash per height at most.
+    if (id?.kind === "number") {
+      // Decisions stored before answers were (or whose answer write failed): one list and one read.
       decision = await readFinalizedDecisionAtHeight(cache.kv, chain.id, BigInt(blockId));
       if (!decision) {
         const canonical = await readers.blockRef(BigInt(blockId));
-        decision = (await decideWithCache({ ...cache, canonical }, canonical)).decision;
+        ({ decision } = await decideWithCache({ ...cache, canonical }, canonical));
       }
-    } else if (blockId.startsWith("0x")) {
-      // By hash: the node may know non-canonical blocks; the rule checks the hash against the canonical chain.
+    } else if (id?.kind === "hash") {
+      // The node may know non-canonical blocks; the rule checks the hash against the canonical chain.
       const block = await readers.blockRef(blockId.toLowerCase() as Hex);
-      decision = (await decideWithCache(cache, { number: block.number, hash: block.hash })).decision;
+      ({ decision } = await decideWithCache(cache, { number: block.number, hash: block.hash }));
     } else {
       const canonical = await readers.blockRef(blockId as "latest" | "finalized");
-      decision = (await decideWithCache({ ...cache, canonical }, canonical)).decision;
+      const stored = await getFinalizedAnswer(cache.kv, chain.id, { kind: "hash", hash: canonical.hash });
+      if (stored) return entityResponse(c, stored, "finalized") as never;
+      ({ decision } = await decideWithCache({ ...cache, canonical }, canonical));
     }
-    const body = decisionJson(chain.id, decision);
-    return (await jsonWithCaching(c, body, decision.finalized ? "finalized" : "pending")) as never;
+    if (!decision.finalized)
+      return (await jsonWithCaching(c, decisionJson(chain.id, decision), "pending")) as never;
+    const answer = await finalizedBlockAnswer(cache.kv, chain.id, decision);
+    return entityResponse(c, answer, "finalized") as never;
   });
 }

@@ -4,21 +4,21 @@
  * Rate limits and the body limit run before any verification; verification before anything is queued.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { acceptSubmissions, MAX_MESSAGES_PER_REQUEST } from "../../submission/accept.ts";
+import type { Context, MiddlewareHandler } from "hono";
+import {
+  acceptSubmissions,
+  MAX_MESSAGES_PER_REQUEST,
+  type SubmissionLimits,
+} from "../../submission/accept.ts";
+import { acceptCountsFlushDue, flushAcceptCounts } from "../../submission/accept-counters.ts";
 import { getMetrics } from "../../submission/metrics.ts";
 import { getSubmissionRecord } from "../../submission/records.ts";
 import type { SubmissionKind } from "../../submission/types.ts";
 import { getEvidence } from "../../submission/vote-log.ts";
+import { runInBackground } from "../background.ts";
 import { type AppDeps, type AppEnv, registry } from "../context.ts";
-import {
-  InvalidRequestError,
-  PayloadTooLargeError,
-  RateLimitedError,
-  SubmissionNotFoundError,
-} from "../errors.ts";
-import { problemResponse } from "../problem.ts";
+import { InvalidRequestError, RateLimitedError, SubmissionNotFoundError } from "../errors.ts";
+import { jsonBody } from "../json-body.ts";
 import { ChainParam, problemContent } from "../schemas.ts";
 
 /** 100 votes with 20-aunt proofs are ~300 KB of JSON. */
@@ -39,6 +39,7 @@ const refusals = {
   403: { description: "FinalityProviderNotAllowed", content: problemContent },
   404: { description: "Unknown chain", content: problemContent },
   413: { description: "Body too large", content: problemContent },
+  415: { description: "Content-Type is not application/json", content: problemContent },
   422: {
     description: "The contract would refuse it: `code` is its error name, `detail` its text",
     content: problemContent,
@@ -51,11 +52,14 @@ const refusals = {
   503: { description: "Babylon or the queue is unavailable: nothing was accepted", content: problemContent },
 };
 
-const MessageBody = z.unknown().openapi({
+// A plain schema, not a zod one: the body is read once by `jsonBody` and checked by the contract's rules, so no
+// validator of the OpenAPI layer reads or parses it again.
+const MessageBody = {
   description:
     "The contract's execute message body (snake_case, base64 bytes), or an array of up to 100 of them. " +
     "Verified exactly as the contract would; refusals carry the contract's error name and text.",
-});
+  oneOf: [{ type: "object" as const }, { type: "array" as const, items: { type: "object" as const } }],
+};
 
 function postRoute(kind: SubmissionKind) {
   const commit = kind === "commit";
@@ -158,14 +162,9 @@ function unwrap(kind: SubmissionKind, message: unknown): unknown {
     : message;
 }
 
-/** The messages of a request body: one object or a non-empty array of at most 100. */
-async function readMessages(c: Context<AppEnv>, kind: SubmissionKind): Promise<unknown[]> {
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new InvalidRequestError("body", "body must be JSON");
-  }
+/** The messages of a request body (parsed by `jsonBody`): one object or a non-empty array of at most 100. */
+function readMessages(c: Context<AppEnv>, kind: SubmissionKind): unknown[] {
+  const body = c.get("jsonBody");
   const messages = Array.isArray(body) ? body : [body];
   if (messages.length === 0) throw new InvalidRequestError("body", "body must hold at least one message");
   if (messages.length > MAX_MESSAGES_PER_REQUEST) {
@@ -177,41 +176,60 @@ async function readMessages(c: Context<AppEnv>, kind: SubmissionKind): Promise<u
   return messages.map((m) => unwrap(kind, m));
 }
 
-/** Edge rate limits: per client IP, then per finality provider named in the messages. */
-async function enforceRateLimits(c: Context<AppEnv>, chain: string, messages: unknown[]): Promise<void> {
-  const ip = c.req.header("cf-connecting-ip") ?? "local";
-  if (!(await c.env.IP_RATE_LIMITER.limit({ key: ip })).success) {
+/** The client's address as Cloudflare states it (a client cannot set it there); loopback clients share one. */
+const clientIp = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? "unknown";
+
+/** After a submission is answered, accepted or not: this isolate's counters are written now and then. */
+const flushCounters: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (acceptCountsFlushDue(c.env.FINALITY_KV)) runInBackground(c, flushAcceptCounts(c.env.FINALITY_KV));
+};
+
+/** Per client IP, before the body is even read: the first limit unauthenticated traffic meets. */
+const limitPerClient: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!(await c.env.IP_RATE_LIMITER.limit({ key: clientIp(c) })).success) {
     throw new RateLimitedError("ip", "Too many submission requests from this address; slow down.");
   }
-  const fps = new Set<string>();
-  for (const m of messages) {
-    const key = (m as { fp_pubkey_hex?: unknown } | null)?.fp_pubkey_hex;
-    if (typeof key === "string") fps.add(key.toLowerCase());
-  }
-  for (const fp of fps) {
-    if (!(await c.env.FP_RATE_LIMITER.limit({ key: `${chain}/${fp}` })).success) {
-      throw new RateLimitedError(
-        "fp_pubkey_hex",
-        `Too many submissions for finality provider ${fp}; slow down.`,
-      );
-    }
-  }
+  await next();
+};
+
+/**
+ * The limits around verification: traffic that proves no key is limited per chain for everyone together (it
+ * cannot slow an FP, whose messages prove its key); an FP's own budget is spent only by its new, verified messages.
+ */
+function submissionLimits(c: Context<AppEnv>, chain: string): SubmissionLimits {
+  return {
+    async unverified() {
+      if (!(await c.env.UNVERIFIED_RATE_LIMITER.limit({ key: chain })).success) {
+        throw new RateLimitedError(
+          "signature",
+          "Too many submissions whose signatures do not verify are arriving; signed submissions are not affected.",
+        );
+      }
+    },
+    async verified(newMessagesByFp) {
+      for (const fp of newMessagesByFp.keys()) {
+        if (!(await c.env.FP_RATE_LIMITER.limit({ key: `${chain}/${fp}` })).success) {
+          throw new RateLimitedError(
+            "fp_pubkey_hex",
+            `Too many submissions for finality provider ${fp}; slow down.`,
+          );
+        }
+      }
+    },
+  };
 }
 
 export function registerSubmissions(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
-  const limit = bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => problemResponse(new PayloadTooLargeError(MAX_BODY_BYTES)),
-  });
-  app.use("/v1/chains/:chain/public-randomness", limit);
-  app.use("/v1/chains/:chain/finality-signatures", limit);
+  for (const path of ["/v1/chains/:chain/public-randomness", "/v1/chains/:chain/finality-signatures"]) {
+    app.on("POST", path, flushCounters, limitPerClient, jsonBody(MAX_BODY_BYTES));
+  }
 
   for (const kind of ["commit", "vote"] as const) {
     app.openapi(postRoute(kind), async (c) => {
       const { chain: chainId } = c.req.valid("param");
       const chain = (await registry(c)).get(chainId);
-      const messages = await readMessages(c, kind);
-      await enforceRateLimits(c, chain.id, messages);
+      const messages = readMessages(c, kind);
       const { state, babylonHeight } = deps.submissions(chain, c.env);
       const submissions = await acceptSubmissions(
         {
@@ -222,6 +240,7 @@ export function registerSubmissions(app: OpenAPIHono<AppEnv>, deps: AppDeps): vo
           babylonHeight,
           babylonChainId: chain.babylonChainId,
           contractAddress: chain.contractAddress,
+          limits: submissionLimits(c, chain.id),
         },
         kind,
         messages,

@@ -1,10 +1,12 @@
 /** @module `GET /v1/chains/{chain}/txs/{txHash}/finality`: the transaction's block and its finality. */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { getFinalizedAnswer } from "../../cache/index.ts";
 import { decideWithCache } from "../../finality/sources.ts";
 import type { Hex } from "../../l2/index.ts";
-import { type AppDeps, type AppEnv, chainContext } from "../context.ts";
+import { type AppDeps, type AppEnv, chainContext, registry } from "../context.ts";
 import { TxNotFoundError } from "../errors.ts";
-import { jsonWithCaching } from "../http-cache.ts";
+import { finalizedBlockAnswer, finalizedTxAnswer } from "../finalized-answers.ts";
+import { entityResponse, jsonWithCaching } from "../http-cache.ts";
 import { ChainParam, decisionJson, problemContent, TxFinalitySchema, TxHashParam } from "../schemas.ts";
 
 const route = createRoute({
@@ -28,6 +30,10 @@ export function registerTxFinality(app: OpenAPIHono<AppEnv>, deps: AppDeps): voi
   app.openapi(route, async (c) => {
     const { chain: chainId, txHash: raw } = c.req.valid("param");
     const txHash = raw.toLowerCase() as Hex;
+    // A transaction in a finalized block stays there: its answer is served from the stored bytes alone.
+    const known = (await registry(c)).get(chainId);
+    const stored = await getFinalizedAnswer(c.env.FINALITY_KV, known.id, { kind: "tx", hash: txHash });
+    if (stored) return entityResponse(c, stored, "finalized") as never;
     const { chain, readers, cache } = await chainContext(c, deps, chainId);
     const location = await readers.transaction(txHash);
     if (location.status === "unknown") throw new TxNotFoundError(txHash);
@@ -46,11 +52,19 @@ export function registerTxFinality(app: OpenAPIHono<AppEnv>, deps: AppDeps): voi
       };
       return (await jsonWithCaching(c, body, "pending")) as never;
     }
-    const { decision } = await decideWithCache(cache, {
+    const { decision, fromCache } = await decideWithCache(cache, {
       number: location.blockNumber,
       hash: location.blockHash.toLowerCase() as Hex,
     });
-    const body = { ...decisionJson(chain.id, decision), txHash };
-    return (await jsonWithCaching(c, body, decision.finalized ? "finalized" : "pending")) as never;
+    if (!decision.finalized) {
+      return (await jsonWithCaching(c, { ...decisionJson(chain.id, decision), txHash }, "pending")) as never;
+    }
+    // A block decided just now is also answered by its height and hash from now on.
+    if (!fromCache) await finalizedBlockAnswer(cache.kv, chain.id, decision);
+    return entityResponse(
+      c,
+      await finalizedTxAnswer(cache.kv, chain.id, txHash, decision),
+      "finalized",
+    ) as never;
   });
 }
