@@ -12,7 +12,7 @@
  * (Debian's `wrk`; skipped with a message when absent) in alternating rounds, so both see the same machine
  * state. Prints requests/s per round and the median ratio to hello-world.
  * Bounded: gives up after a deadline; wrangler runs in its own process group and is killed by group id.
- * Environment: BENCH_N (default 50), BENCH_ROUNDS (3), BENCH_SECONDS (5 per wrk run), BENCH_CONNECTIONS (16).
+ * Environment: BENCH_N (default 50), BENCH_ROUNDS (5), BENCH_SECONDS (6 per wrk run), BENCH_CONNECTIONS (16).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request as httpRequest, type Server } from "node:http";
@@ -24,8 +24,8 @@ import { FAST_EMULATOR_ENV, QUORUM_FPS, voteOnDevnet } from "../test/workers/sup
 import { haveWrk, runWrk, type WrkResult } from "./support/wrk.ts";
 
 const N = Number(process.env.BENCH_N ?? 50);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DEADLINE_MS = 120_000 + ROUNDS * 3 * (SECONDS + 5) * 1000;
 const CHAIN = "bench";

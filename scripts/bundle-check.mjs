@@ -3,7 +3,8 @@
 //   dist/worker          the real Worker (wrangler.toml `main`)
 //   dist/contract-probe  test/fixtures/contract-probe.ts, a Worker that pulls in the generated finality clients
 //                        and src/babylon's factory, until real routes use them
-// Raw and gzip sizes are measured here (node:zlib, level 9) on the emitted .js/.mjs files, not on source maps.
+// Raw and gzip sizes are measured here (node:zlib, level 9) on the emitted .js/.mjs and .wasm modules (all of
+// them are uploaded and count towards the Workers size limit), not on source maps; the last line is the total.
 // Exits non-zero if a bundle fails or emits no JavaScript.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
@@ -34,17 +35,22 @@ for (const { name, outdir, entry } of bundles) {
   }
   let files = [];
   try {
-    files = readdirSync(out).filter((f) => /\.m?js$/.test(f));
+    files = readdirSync(out).filter((f) => /\.(m?js|wasm)$/.test(f));
   } catch {}
   if (files.length === 0) {
     failed = true;
     console.error(`✗ ${name}: no JavaScript emitted in ${outdir}`);
     continue;
   }
+  const total = { raw: 0, gzip: 0 };
   for (const file of files.sort()) {
     const bytes = readFileSync(join(out, file));
     const gzip = gzipSync(bytes, { level: 9 }).length;
+    total.raw += bytes.length;
+    total.gzip += gzip;
     console.log(`✓ ${name}: ${relative(root, join(out, file))} ${kib(bytes.length)} raw, ${kib(gzip)} gzip`);
   }
+  if (files.length > 1)
+    console.log(`  ${name} upload in all: ${kib(total.raw)} raw, ${kib(total.gzip)} gzip`);
 }
 process.exitCode = failed ? 1 : 0;

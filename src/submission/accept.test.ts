@@ -12,7 +12,7 @@ import { type AcceptContext, acceptSubmissions, QueueUnavailableError } from "./
 import { getMetrics } from "./metrics.ts";
 import { getSubmissionRecord } from "./records.ts";
 import type { QueuedSubmission } from "./types.ts";
-import { type FakeChain, fakeChain, fakeChainState } from "./verify-test-support.ts";
+import { chainWithOneFp, type FakeChain, fakeChainState } from "./verify-test-support.ts";
 import { getEvidence, getLoggedVotes } from "./vote-log.ts";
 
 const OPTS = { babylonChainId: "bbn-test-5", contractAddress: "bbn1finalitycontractaddressfortests" };
@@ -57,25 +57,7 @@ beforeEach(async () => {
   signer = createFinalityProviderSigner(options);
   const { commit } = await signer.commitPublicRandomness({ startHeight: 12, numPubRand: 20 });
   const fpHex = signer.publicKeyHex;
-  chain = fakeChain({
-    allowlist: new Set([fpHex]),
-    fps: new Map([[fpHex, { bsnId: BSN, slashedBabylonHeight: 0n, slashedBtcHeight: 0n }]]),
-    commits: new Map([
-      [
-        fpHex,
-        [
-          {
-            startHeight: 12n,
-            numPubRand: 20n,
-            interval: 5n,
-            babylonEpoch: 3n,
-            commitment: commit.commitment,
-          },
-        ],
-      ],
-    ]),
-    lastFinalizedEpoch: 3n,
-  });
+  chain = chainWithOneFp(fpHex, BSN, commit.commitment);
   kv = memoryKv();
   queued = [];
   queueDown = false;

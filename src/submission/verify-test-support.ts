@@ -40,6 +40,26 @@ export function fakeChain(over: Partial<FakeChain> = {}): FakeChain {
   };
 }
 
+/**
+ * A chain on which one FP is allowlisted, registered for `bsnId` and has one BTC-timestamped commit
+ * (heights 12, 17, … 107: start 12, 20 values, interval 5, epoch 3, finalized).
+ */
+export function chainWithOneFp(
+  fpHex: string,
+  bsnId: string,
+  commitment: Uint8Array,
+  over: Partial<FakeChain> = {},
+): FakeChain {
+  const commit = { startHeight: 12n, numPubRand: 20n, interval: 5n, babylonEpoch: 3n, commitment };
+  return fakeChain({
+    allowlist: new Set([fpHex]),
+    fps: new Map([[fpHex, { bsnId, slashedBabylonHeight: 0n, slashedBtcHeight: 0n }]]),
+    commits: new Map([[fpHex, [commit]]]),
+    lastFinalizedEpoch: 3n,
+    ...over,
+  });
+}
+
 export function fakeChainState(chain: FakeChain): SubmissionChainState {
   const log = (call: string) => chain.calls.push(call);
   const commitsOf = (fpHex: string) => chain.commits.get(fpHex) ?? [];

@@ -3,8 +3,9 @@
  * enough that a client can give up while the Worker's subrequest to it is still in flight. `GET /__stats` answers
  * `{ requests, abandoned }`.
  */
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./read-body.ts";
 
 export type DelayProxy = {
   url: string;
@@ -13,14 +14,6 @@ export type DelayProxy = {
   abandoned(): number;
   close(): Promise<void>;
 };
-
-const readBody = (req: IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 
 export async function startDelayProxy(target: string, delayMs: number): Promise<DelayProxy> {
   let count = 0;

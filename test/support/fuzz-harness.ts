@@ -17,7 +17,7 @@ import { createFinalityProviderSigner, createMemoryDoubleSignGuard } from "../..
 import type { SubmissionDeps } from "../../src/submission/edge-state.ts";
 import { evidenceKey } from "../../src/submission/keys.ts";
 import type { SubmissionChainState } from "../../src/submission/types.ts";
-import { fakeChain, fakeChainState } from "../../src/submission/verify-test-support.ts";
+import { chainWithOneFp, fakeChain, fakeChainState } from "../../src/submission/verify-test-support.ts";
 import { getLoggedVotes } from "../../src/submission/vote-log.ts";
 
 /** Which fake upstream a request was told to fail (502/503 are legitimate answers only then). */
@@ -89,26 +89,7 @@ export async function createFuzzHarness(): Promise<FuzzHarness> {
   const seededVotes = [await vote(17, "a"), await vote(22, "a"), await vote(22, "b", rogue)];
   const freshVotes = [await vote(27, "a"), await vote(32, "a"), await vote(27, "b", rogue)];
 
-  const submissionChain = fakeChain({
-    allowlist: new Set([fpHex]),
-    fps: new Map([
-      [fpHex, { bsnId: SUBMISSION_CONFIG.bsnId, slashedBabylonHeight: 0n, slashedBtcHeight: 0n }],
-    ]),
-    commits: new Map([
-      [
-        fpHex,
-        [
-          {
-            startHeight: 12n,
-            numPubRand: 20n,
-            interval: 5n,
-            babylonEpoch: 3n,
-            commitment: stored.commit.commitment,
-          },
-        ],
-      ],
-    ]),
-    lastFinalizedEpoch: 3n,
+  const submissionChain = chainWithOneFp(fpHex, SUBMISSION_CONFIG.bsnId, stored.commit.commitment, {
     // A budget the fuzzer cannot exhaust: a 429 would hide the verification paths behind it.
     config: { ...SUBMISSION_CONFIG, rateLimiting: { maxMsgsPerInterval: 1_000_000, blockInterval: 100n } },
   });

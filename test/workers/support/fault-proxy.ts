@@ -7,19 +7,12 @@
  *   transaction reaches the chain but its sender never learns whether it was included.
  * `GET {url}/__fault` answers `{ mode, broadcasts }`.
  */
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "../../support/read-body.ts";
 
 export type FaultMode = "up" | "down" | "drop-after-broadcast";
 export type FaultProxy = { url: string; close(): Promise<void> };
-
-const readBody = (req: IncomingMessage) =>
-  new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
 
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let mode: FaultMode = "up";
