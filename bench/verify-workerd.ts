@@ -22,8 +22,8 @@ import {
   utf8ToBytes,
 } from "../src/crypto/index.ts";
 import { createFinalityProviderSigner } from "../src/provider/index.ts";
-import { fakeChain, fakeChainState } from "../src/submission/verify-test-support.ts";
 import { verifyVoteSubmission } from "../src/submission/verify-vote.ts";
+import { fakeChain, fakeChainState } from "../test/support/fake-submission-chain.ts";
 
 const VOTES = 200;
 const ROUNDS = 5;

@@ -10,7 +10,7 @@ import type { ChainFacts } from "./targets.ts";
 import { sampleTip } from "./tip-sampler.ts";
 
 type Chains = { chains: { id: string }[] };
-type Providers = { providers: { btcPk: string }[] };
+type Providers = { providers: { fpBtcPk: string }[] };
 type Block = {
   block: { number: number; hash: string };
   voters: { fpBtcPk: string; pubRand: string; signature: string }[];
@@ -32,7 +32,7 @@ export async function discoverFacts(
   try {
     facts.fpKeys = (
       await getJson<Providers>(agent, base, path("/finality-providers?window=1"), timeoutMs)
-    ).providers.map((p) => p.btcPk);
+    ).providers.map((p) => p.fpBtcPk);
   } catch (error) {
     problems.push(`${chain} FP keys: ${error instanceof Error ? error.message : error}`);
   }

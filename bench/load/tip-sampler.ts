@@ -1,6 +1,6 @@
 /**
  * @module Each chain's finalized tip and lag from `GET /v1/chains/{chain}/status` (fields `l2Head.number`,
- * `finalizedTip.height`, `lag.blocks`, as src/api/routes/status.ts answers them), sampled before, during and
+ * `finalizedTip.number`, `lag.blocks`, as src/api/routes/status.ts answers them), sampled before, during and
  * after the load, and summarized: median and max lag per phase, whether the tip advanced across the load
  * window, and the longest stretch without a tip move.
  */
@@ -23,7 +23,7 @@ export type TipSample = {
 
 type Status = {
   l2Head: { number: number; hash: string };
-  finalizedTip: { height: number; hash: string } | null;
+  finalizedTip: { number: number; hash: string } | null;
   lag: { blocks: number; seconds: number } | null;
 };
 
@@ -39,13 +39,13 @@ export async function sampleTip(
   try {
     const s = await getJson<Status>(agent, base, `/v1/chains/${facts.id}/status`, timeoutMs);
     facts.head = Math.max(facts.head, s.l2Head.number);
-    facts.tip = Math.max(facts.tip, s.finalizedTip?.height ?? 0);
+    facts.tip = Math.max(facts.tip, s.finalizedTip?.number ?? 0);
     rememberHash(facts, s.l2Head.hash);
     rememberHash(facts, s.finalizedTip?.hash);
     return {
       phase,
       at,
-      tip: s.finalizedTip?.height ?? null,
+      tip: s.finalizedTip?.number ?? null,
       head: s.l2Head.number,
       lag: s.lag?.blocks ?? null,
     };

@@ -10,8 +10,8 @@ import {
   nobleSchnorrEngine,
   setSchnorrEngine,
 } from "../../src/crypto/index.ts";
-import { fakeChain, fakeChainState } from "../../src/submission/verify-test-support.ts";
 import { verifyVoteSubmission } from "../../src/submission/verify-vote.ts";
+import { fakeChain, fakeChainState } from "../../test/support/fake-submission-chain.ts";
 
 type Job = {
   fpHex: string;

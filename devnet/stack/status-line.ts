@@ -6,12 +6,12 @@ import type { Fleet } from "../fleet/fleet.ts";
 
 type Status = {
   l2Head: { number: number };
-  finalizedTip: { height: number } | null;
+  finalizedTip: { number: number } | null;
   lag: { blocks: number; seconds: number } | null;
   totalPower: string;
 };
 type Providers = {
-  providers: { btcPk: string; power: string; slashed: boolean; recentVotes: { count: number } }[];
+  providers: { fpBtcPk: string; power: string; slashed: boolean; recentVotes: { count: number } }[];
 };
 
 export async function chainStatusLine(
@@ -34,7 +34,7 @@ export async function chainStatusLine(
     const votingPower = voting.reduce((sum, p) => sum + BigInt(p.power), 0n);
     const share = total > 0n ? Number((votingPower * 1000n) / total) / 10 : 0;
     const online = fleet ? fleet.status().filter((s) => s.online).length : voting.length;
-    const tip = status.finalizedTip ? String(status.finalizedTip.height) : "-";
+    const tip = status.finalizedTip ? String(status.finalizedTip.number) : "-";
     const lag = status.lag ? `${status.lag.blocks} blk / ${status.lag.seconds} s` : "-";
     return (
       `${chain.padEnd(16)} latest ${String(status.l2Head.number).padStart(6)}  finalized ${tip.padStart(6)}  ` +

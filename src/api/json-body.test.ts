@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { fakeEnv, fakeReaders, memoryKv } from "../../test/support/fake-readers.ts";
 import { createApp } from "./app.ts";
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from "./json-body.ts";
-import { fakeEnv, fakeReaders, memoryKv } from "./test-support.ts";
 
 /** The range route reads its body through `jsonBody`; the submission routes do too (see submissions tests). */
 function post(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { CONTRACT, FP, fakeEnv, fakeReaders, memoryKv } from "../../test/support/fake-readers.ts";
 import { BabylonUnavailableError } from "../babylon/index.ts";
 import { createApp } from "./app.ts";
 import { advanceFinalizedTips } from "./scheduled.ts";
-import { CONTRACT, FP, fakeEnv, fakeReaders, memoryKv } from "./test-support.ts";
 
 function setup(length = 31) {
   const kv = memoryKv();
@@ -338,7 +338,7 @@ describe("status, finality providers, readiness, docs", () => {
       chain: "op-devnet",
       contract: { bsnId: CONTRACT.bsnId, activationHeight: 10, interval: 5 },
       l2Head: { number: 30, hash: fake.hash(30), timestamp: 1030 },
-      finalizedTip: { height: 10, hash: fake.hash(10), timestamp: 1010 },
+      finalizedTip: { number: 10, hash: fake.hash(10), timestamp: 1010 },
       lag: { blocks: 20, seconds: 20 },
       activation: { height: 10, btcStakingActivatedAt: null, btcHeight: null },
       fpCount: 3,
@@ -357,7 +357,7 @@ describe("status, finality providers, readiness, docs", () => {
     const body = await (await get("/v1/chains/op-devnet/status")).json();
     expect(body).toMatchObject({
       l2Head: { number: 30, timestamp: 1030 },
-      finalizedTip: { height: 25, timestamp: 1000 },
+      finalizedTip: { number: 25, timestamp: 1000 },
       lag: { blocks: 5, seconds: 30 },
       lastTipUpdate: null,
     });
@@ -400,25 +400,25 @@ describe("status, finality providers, readiness, docs", () => {
       bsnId: CONTRACT.bsnId,
       btcHeight: 100,
       totalPower: "300",
-      l2Head: 30,
+      l2Head: { number: 30, hash: fake.hash(30), timestamp: 1030 },
       gridHeights: [30, 25, 20, 15, 10],
       providers: [
         {
-          btcPk: FP.a,
+          fpBtcPk: FP.a,
           power: "100",
           slashed: false,
           lastVotedHeight: 30,
           recentVotes: { window: 5, count: 3 },
         },
         {
-          btcPk: FP.b,
+          fpBtcPk: FP.b,
           power: "100",
           slashed: false,
           lastVotedHeight: 30,
           recentVotes: { window: 5, count: 3 },
         },
         {
-          btcPk: FP.c,
+          fpBtcPk: FP.c,
           power: "100",
           slashed: false,
           lastVotedHeight: 15,
@@ -451,7 +451,7 @@ describe("status, finality providers, readiness, docs", () => {
     const { get } = setup(8); // head 7 < activation 10
     const body = await (await get("/v1/chains/op-devnet/finality-providers")).json();
     expect(body).toMatchObject({
-      l2Head: 7,
+      l2Head: { number: 7 },
       gridHeights: [],
       providers: [{ recentVotes: { window: 0, count: 0 } }, {}, {}],
     });

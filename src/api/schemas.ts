@@ -34,6 +34,10 @@ export const TxHashParam = z
   .openapi({ param: { name: "txHash", in: "path" }, example: `0x${"ab".repeat(32)}` });
 
 const Hash = z.string().openapi({ example: `0x${"12".repeat(32)}` });
+/** An L2 block, everywhere: `{number, hash}`, here with its timestamp (unix seconds). */
+const BlockWithTime = z
+  .object({ number: z.number().int(), hash: Hash, timestamp: z.number().int() })
+  .openapi("L2Block");
 const Sats = z
   .string()
   .regex(/^[0-9]+$/)
@@ -166,16 +170,13 @@ export const StatusSchema = z
   .object({
     chain: z.string(),
     contract: z.object({ bsnId: z.string(), activationHeight: z.number().int(), interval: z.number().int() }),
-    l2Head: z
-      .object({ number: z.number().int(), hash: Hash, timestamp: z.number().int() })
-      .openapi({ description: "The L2 node's latest block (timestamp in unix seconds)" }),
-    finalizedTip: z
-      .object({ height: z.number().int(), hash: Hash, timestamp: z.number().int() })
-      .nullable()
-      .openapi({ description: "Highest BTC-finalized grid block known to the edge (KV tip/{chain})" }),
+    l2Head: BlockWithTime.openapi({ description: "The L2 node's latest block (timestamp in unix seconds)" }),
+    finalizedTip: BlockWithTime.nullable().openapi({
+      description: "Highest BTC-finalized grid block known to the edge (KV tip/{chain})",
+    }),
     lag: z
       .object({
-        blocks: z.number().int().openapi({ description: "l2Head.number − finalizedTip.height (≥ 0)" }),
+        blocks: z.number().int().openapi({ description: "l2Head.number − finalizedTip.number (≥ 0)" }),
         seconds: z.number().int().openapi({ description: "l2Head.timestamp − finalizedTip.timestamp (≥ 0)" }),
       })
       .nullable()
@@ -236,14 +237,14 @@ export const FinalityProvidersSchema = z
     bsnId: z.string(),
     btcHeight: z.number().int().openapi({ description: "The BTC tip the power table is computed at" }),
     totalPower: Sats,
-    l2Head: z.number().int().openapi({ description: "The L2 head the vote window ends at" }),
+    l2Head: BlockWithTime.openapi({ description: "The L2 head the vote window ends at" }),
     gridHeights: z.array(z.number().int()).openapi({
       description:
         "The grid heights examined (activationHeight + i·interval ≤ l2Head), newest first: the last `window` of them",
     }),
     providers: z.array(
       z.object({
-        btcPk: z.string(),
+        fpBtcPk: z.string().openapi({ description: "The FP's BTC key: 32-byte x-only, lowercase hex" }),
         power: Sats.openapi({ description: "Voting power now (at the BTC tip), satoshi" }),
         slashed: z.boolean(),
         lastVotedHeight: z

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
+import {
+  fakeChain,
+  fakeHash,
+  fakeSources,
+  powerTable,
+  reorgChain,
+} from "../../test/support/fake-finality-sources.ts";
 import { decideBlock } from "./decide-block.ts";
 import { InvalidFinalityConfigError } from "./errors.ts";
-import { fakeChain, fakeHash, fakeSources, powerTable, reorgChain } from "./fake-sources.ts";
 import type { BlockRef, FinalityConfig } from "./types.ts";
 
 const at = (chain: BlockRef[], n: number): BlockRef => chain[n] as BlockRef;

@@ -1,8 +1,8 @@
 /** Property tests: the rule against a direct reference model over random votes and powers. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { fakeChain, fakeSources } from "../../test/support/fake-finality-sources.ts";
 import { decideBlock } from "./decide-block.ts";
-import { fakeChain, fakeSources } from "./fake-sources.ts";
 import { nextGridHeight, resolveConfig } from "./grid.ts";
 import { longestFinalizedPrefix } from "./longest-finalized-prefix.ts";
 import type { BlockRef, FinalityConfig } from "./types.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { fakeChain, fakeHash, fakeSources } from "../../test/support/fake-finality-sources.ts";
 import { BlocksNotConsecutiveError } from "./errors.ts";
-import { fakeChain, fakeHash, fakeSources } from "./fake-sources.ts";
 import { longestFinalizedPrefix } from "./longest-finalized-prefix.ts";
 import type { BlockId, BlockRef, FinalityConfig } from "./types.ts";
 

@@ -1,6 +1,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { beforeEach, describe, expect, it } from "vitest";
-import { memoryKv } from "../api/test-support.ts";
+import { memoryKv } from "../../test/support/fake-readers.ts";
+import { chainWithOneFp, type FakeChain, fakeChainState } from "../../test/support/fake-submission-chain.ts";
 import { ContractRuleError } from "../contract-rules/index.ts";
 import { utf8ToBytes } from "../crypto/index.ts";
 import {
@@ -12,7 +13,6 @@ import { type AcceptContext, acceptSubmissions, QueueUnavailableError } from "./
 import { getMetrics } from "./metrics.ts";
 import { getSubmissionRecord } from "./records.ts";
 import type { QueuedSubmission } from "./types.ts";
-import { chainWithOneFp, type FakeChain, fakeChainState } from "./verify-test-support.ts";
 import { getEvidence, getLoggedVotes } from "./vote-log.ts";
 
 const OPTS = { babylonChainId: "bbn-test-5", contractAddress: "bbn1finalitycontractaddressfortests" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fakeEnv, memoryKv } from "../api/test-support.ts";
+import { fakeEnv, memoryKv } from "../../test/support/fake-readers.ts";
 import type { BatchOutcome, Instruction } from "../relayer/index.ts";
 import { RelayerUnavailableError } from "../relayer/index.ts";
 import { backoffSeconds, type ConsumerDeps, consumeSubmissions, MAX_ATTEMPTS } from "./consume.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { memoryKv } from "../api/test-support.ts";
+import { memoryKv } from "../../test/support/fake-readers.ts";
 import { clearPending, putPending, requeueStale } from "./pending.ts";
 import type { QueuedSubmission } from "./types.ts";
 

@@ -1,5 +1,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { beforeEach, describe, expect, it } from "vitest";
+import { type FakeChain, fakeChain, fakeChainState } from "../../test/support/fake-submission-chain.ts";
 import { ContractRuleError } from "../contract-rules/index.ts";
 import { base64ToBytes, bytesToBase64, bytesToHex, utf8ToBytes, xOnlyPublicKey } from "../crypto/index.ts";
 import {
@@ -8,7 +9,6 @@ import {
   type SubmitFinalitySignatureExecuteMsg,
 } from "../provider/index.ts";
 import type { ChainCommit } from "./types.ts";
-import { type FakeChain, fakeChain, fakeChainState } from "./verify-test-support.ts";
 import { verifyVoteSubmission } from "./verify-vote.ts";
 
 const OPTS = { babylonChainId: "bbn-test-5", contractAddress: "bbn1finalitycontractaddressfortests" };

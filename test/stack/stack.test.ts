@@ -30,7 +30,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Status = {
   l2Head: { number: number; hash: string; timestamp: number };
-  finalizedTip: { height: number; hash: string; timestamp: number } | null;
+  finalizedTip: { number: number; hash: string; timestamp: number } | null;
   lag: { blocks: number; seconds: number } | null;
 };
 type Finality = {
@@ -50,7 +50,7 @@ async function json<T>(path: string): Promise<T> {
   return (await res.json()) as T;
 }
 const status = (chain: string) => json<Status>(`${chain}/status`);
-const tipOf = async (chain: string) => (await status(chain)).finalizedTip?.height ?? 0;
+const tipOf = async (chain: string) => (await status(chain)).finalizedTip?.number ?? 0;
 
 /** Polls `check` until it returns a value (not undefined) or the deadline passes. */
 async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
@@ -210,7 +210,7 @@ describeStack("npm start's stack, end to end over HTTP", () => {
       await sleep(6_000);
       const now = await status(CHAIN_B);
       expect(now.l2Head.number - headThen).toBeGreaterThanOrEqual(4);
-      expect(now.finalizedTip?.height).toBe(stalledAt);
+      expect(now.finalizedTip?.number).toBe(stalledAt);
       expect(now.lag?.blocks).toBeGreaterThanOrEqual(5);
     } finally {
       fleet.setOnline("fp-b1", true);
@@ -227,10 +227,10 @@ describeStack("npm start's stack, end to end over HTTP", () => {
     expect(before.quorum?.totalPower).toBe("10000000");
     await fleet.equivocateOnce("fp-b4");
     await until("fp-b4 slashed", 60_000, async () => {
-      const table = await json<{ providers: { btcPk: string; slashed: boolean }[] }>(
+      const table = await json<{ providers: { fpBtcPk: string; slashed: boolean }[] }>(
         `${CHAIN_B}/finality-providers`,
       );
-      return table.providers.find((p) => p.btcPk === fpB4)?.slashed ? true : undefined;
+      return table.providers.find((p) => p.fpBtcPk === fpB4)?.slashed ? true : undefined;
     });
     // A block finalized after the slash, made after the next BTC block (power tables are cached per BTC height,
     // so a height already looked up before the slash keeps its table until it expires): without fp-b4's 1.0M.
@@ -238,7 +238,7 @@ describeStack("npm start's stack, end to end over HTTP", () => {
     const later = await until("a block finalized after the slash", 90_000, async () => {
       const s = await status(CHAIN_B);
       if (!s.finalizedTip || s.finalizedTip.timestamp < slashedAt + 3) return undefined;
-      return json<Finality>(`${CHAIN_B}/blocks/${s.finalizedTip.height}/finality`);
+      return json<Finality>(`${CHAIN_B}/blocks/${s.finalizedTip.number}/finality`);
     });
     expect(later).toMatchObject({ finalized: true });
     expect(later.quorum?.totalPower).toBe("9000000");
@@ -327,14 +327,13 @@ describeStack("npm start's stack, end to end over HTTP", () => {
       const records = await until(`${chain}: no submission left queued`, 120_000, async () => {
         const all = await Promise.all(
           ids.map((id) =>
-            json<{ status: string; fpBtcPkHex: string; code?: string }>(`${chain}/submissions/${id}`),
+            json<{ status: string; fpBtcPk: string; code?: string }>(`${chain}/submissions/${id}`),
           ),
         );
         return all.some((r) => r.status === "queued") ? undefined : all;
       });
       const lost = records.filter(
-        (r) =>
-          r.status === "failed" && !(r.fpBtcPkHex === slashedFp && r.code === "slashed_finality_provider"),
+        (r) => r.status === "failed" && !(r.fpBtcPk === slashedFp && r.code === "slashed_finality_provider"),
       );
       expect(lost).toEqual([]);
     }

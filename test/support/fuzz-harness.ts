@@ -9,7 +9,6 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { createApp } from "../../src/api/app.ts";
 import type { ChainReaders } from "../../src/api/context.ts";
-import { CONTRACT_ADDRESS, fakeReaders, memoryKv } from "../../src/api/test-support.ts";
 import { BabylonInvalidResponseError, BabylonUnavailableError } from "../../src/babylon/index.ts";
 import { utf8ToBytes } from "../../src/crypto/index.ts";
 import { UpstreamUnavailableError } from "../../src/errors/upstream.ts";
@@ -17,8 +16,9 @@ import { createFinalityProviderSigner, createMemoryDoubleSignGuard } from "../..
 import type { SubmissionDeps } from "../../src/submission/edge-state.ts";
 import { evidenceKey } from "../../src/submission/keys.ts";
 import type { SubmissionChainState } from "../../src/submission/types.ts";
-import { chainWithOneFp, fakeChain, fakeChainState } from "../../src/submission/verify-test-support.ts";
 import { getLoggedVotes } from "../../src/submission/vote-log.ts";
+import { CONTRACT_ADDRESS, fakeReaders, memoryKv } from "./fake-readers.ts";
+import { chainWithOneFp, fakeChain, fakeChainState } from "./fake-submission-chain.ts";
 
 /** Which fake upstream a request was told to fail (502/503 are legitimate answers only then). */
 export type Fault = "none" | "babylon_unavailable" | "babylon_invalid" | "l2_unavailable" | "queue_down";

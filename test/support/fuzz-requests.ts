@@ -8,7 +8,7 @@
  */
 import fc from "fast-check";
 import { bytesToBase64, bytesToHex } from "../../src/crypto/index.ts";
-import { fakeHash } from "../../src/finality/fake-sources.ts";
+import { fakeHash } from "./fake-finality-sources.ts";
 import { FAULTS, type Fault, type FuzzPools } from "./fuzz-harness.ts";
 
 export const METHODS = ["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"] as const;

@@ -81,8 +81,8 @@ describe("quorum edges on the real emulator (edge-powers genesis)", () => {
       powersEnv,
     );
     expect(res.status).toBe(200);
-    const table = (await res.json()) as { providers: { btcPk: string; power: string; slashed: boolean }[] };
-    expect(table.providers.find((p) => p.btcPk === votes.publicKeys["fp-4"])).toMatchObject({
+    const table = (await res.json()) as { providers: { fpBtcPk: string; power: string; slashed: boolean }[] };
+    expect(table.providers.find((p) => p.fpBtcPk === votes.publicKeys["fp-4"])).toMatchObject({
       power: "0",
       slashed: true,
     });

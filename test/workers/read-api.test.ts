@@ -101,10 +101,10 @@ describe("read API against the Babylon emulator and anvil", () => {
     expect(fps.status).toBe(200);
     const table = (await fps.json()) as {
       gridHeights: number[];
-      providers: { btcPk: string; power: string; recentVotes: { window: number; count: number } }[];
+      providers: { fpBtcPk: string; power: string; recentVotes: { window: number; count: number } }[];
     };
     expect(table.providers.length).toBeGreaterThan(0);
-    expect(table.providers[0]?.btcPk).toMatch(/^[0-9a-f]{64}$/);
+    expect(table.providers[0]?.fpBtcPk).toMatch(/^[0-9a-f]{64}$/);
     expect(table.gridHeights.length).toBeLessThanOrEqual(5);
     expect(table.providers[0]?.recentVotes.window).toBe(table.gridHeights.length);
   });

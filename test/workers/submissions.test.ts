@@ -363,8 +363,8 @@ describe("provider submission API on the Babylon emulator, through the real queu
     const evidence = await request(`${BASE}/equivocations/${signer("fp-4").publicKeyHex}/50`);
     expect(evidence.status).toBe(200);
     expect(await evidence.json()).toMatchObject({
-      canonicalBlockHash: "50".repeat(32),
-      forkBlockHash: "51".repeat(32),
+      canonicalBlockHash: `0x${"50".repeat(32)}`,
+      forkBlockHash: `0x${"51".repeat(32)}`,
       extractedSecretKeyMatches: true,
     });
     // The edge caches FP records for 5 s: a vote sent in that window is accepted, and the chain refuses it

@@ -134,7 +134,7 @@ export function registerStatus(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
       chain: chain.id,
       contract: { bsnId: config.bsnId, activationHeight: config.activationHeight, interval: config.interval },
       l2Head,
-      finalizedTip: tip ? { height: tip.height, hash: tip.hash, timestamp: tip.timestamp } : null,
+      finalizedTip: tip ? { number: tip.height, hash: tip.hash, timestamp: tip.timestamp } : null,
       lag: tip
         ? {
             blocks: Math.max(0, l2Head.number - tip.height),
@@ -160,9 +160,9 @@ export function registerStatus(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
     const config = await cachedContractConfig(cache);
     const [table, head] = await Promise.all([
       tipPowerTable(cache, readers, chain.id, config.bsnId),
-      readers.l2Head(),
+      readers.blockRef("latest"),
     ]);
-    const heights = recentGridHeights(config.activationHeight, config.interval, Number(head), window);
+    const heights = recentGridHeights(config.activationHeight, config.interval, Number(head.number), window);
     // Voters of the canonical block at each grid height, VOTE_CHUNK heights at a time.
     const votersAt: Set<string>[] = [];
     for (let i = 0; i < heights.length; i += VOTE_CHUNK) {
@@ -184,10 +184,10 @@ export function registerStatus(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
       bsnId: config.bsnId,
       btcHeight: table.btcHeight,
       totalPower: table.totalPower.toString(),
-      l2Head: Number(head),
+      l2Head: { number: Number(head.number), hash: head.hash, timestamp: Number(head.timestamp) },
       gridHeights: heights,
       providers: table.providers.map((p, i) => ({
-        btcPk: p.btcPk,
+        fpBtcPk: p.btcPk,
         power: p.power.toString(),
         slashed: p.slashed,
         lastVotedHeight: lastVoted[i] ?? null,

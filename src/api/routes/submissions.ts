@@ -20,11 +20,19 @@ import { type AppDeps, type AppEnv, registry } from "../context.ts";
 import { InvalidRequestError, RateLimitedError, SubmissionNotFoundError } from "../errors.ts";
 import { jsonBody } from "../json-body.ts";
 import { ChainParam, problemContent } from "../schemas.ts";
+import {
+  EvidenceSchema,
+  evidenceJson,
+  MetricsSchema,
+  metricsJson,
+  SubmissionSchema,
+  submissionJson,
+} from "../submission-json.ts";
 
 /** 100 votes with 20-aunt proofs are ~300 KB of JSON. */
 export const MAX_BODY_BYTES = 512 * 1024;
 
-const SubmissionSchema = z
+const AcceptedSubmissionSchema = z
   .object({
     id: z.string(),
     status: z.enum(["queued", "submitted", "duplicate", "failed"]),
@@ -32,7 +40,7 @@ const SubmissionSchema = z
   })
   .openapi("AcceptedSubmission");
 
-const AcceptedSchema = z.object({ submissions: z.array(SubmissionSchema) }).openapi("Accepted");
+const AcceptedSchema = z.object({ submissions: z.array(AcceptedSubmissionSchema) }).openapi("Accepted");
 
 const refusals = {
   400: { description: "Malformed message (field and rule named)", content: problemContent },
@@ -100,10 +108,7 @@ const submissionRoute = createRoute({
     }),
   },
   responses: {
-    200: {
-      description: "The record",
-      content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
-    },
+    200: { description: "The record", content: { "application/json": { schema: SubmissionSchema } } },
     400: { description: "Malformed id", content: problemContent },
     404: { description: "Unknown chain or submission", content: problemContent },
   },
@@ -117,10 +122,7 @@ const metricsRoute = createRoute({
     "Accepted, duplicates, equivocations, refusals by rule, submitted, transactions, batch sizes, failures.",
   request: { params: z.object({ chain: ChainParam }) },
   responses: {
-    200: {
-      description: "Counters",
-      content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
-    },
+    200: { description: "Counters", content: { "application/json": { schema: MetricsSchema } } },
     404: { description: "Unknown chain", content: problemContent },
   },
 });
@@ -139,10 +141,7 @@ const evidenceRoute = createRoute({
     }),
   },
   responses: {
-    200: {
-      description: "The evidence",
-      content: { "application/json": { schema: z.record(z.string(), z.unknown()) } },
-    },
+    200: { description: "The evidence", content: { "application/json": { schema: EvidenceSchema } } },
     400: { description: "Malformed key or height", content: problemContent },
     404: { description: "Unknown chain or no evidence", content: problemContent },
   },
@@ -255,12 +254,13 @@ export function registerSubmissions(app: OpenAPIHono<AppEnv>, deps: AppDeps): vo
     const chain = (await registry(c)).get(chainId);
     const record = await getSubmissionRecord(c.env.FINALITY_KV, chain.id, id);
     if (!record) throw new SubmissionNotFoundError(id);
-    return c.json(record, 200, { "cache-control": "no-store" });
+    return c.json(submissionJson(record), 200, { "cache-control": "no-store" });
   });
 
   app.openapi(metricsRoute, async (c) => {
     const chain = (await registry(c)).get(c.req.valid("param").chain);
-    return c.json(await getMetrics(c.env.FINALITY_KV, chain.id), 200, { "cache-control": "no-store" });
+    const metrics = metricsJson(chain.id, await getMetrics(c.env.FINALITY_KV, chain.id));
+    return c.json(metrics, 200, { "cache-control": "no-store" });
   });
 
   app.openapi(evidenceRoute, async (c) => {
@@ -268,6 +268,6 @@ export function registerSubmissions(app: OpenAPIHono<AppEnv>, deps: AppDeps): vo
     const chain = (await registry(c)).get(chainId);
     const evidence = await getEvidence(c.env.FINALITY_KV, chain.id, fpBtcPk, height);
     if (!evidence) throw new SubmissionNotFoundError(`equivocation ${fpBtcPk}/${height}`);
-    return c.json(evidence, 200, { "cache-control": "no-store" });
+    return c.json(evidenceJson(chain.id, evidence), 200, { "cache-control": "no-store" });
   });
 }

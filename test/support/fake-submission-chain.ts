@@ -2,8 +2,13 @@
  * @module Test support for the verify functions: an in-memory `SubmissionChainState` that logs which of its
  * methods ran, in order, so tests can tell at which step a message was refused.
  */
-import { commitCoversHeight, rateLimitExceeded } from "../contract-rules/index.ts";
-import type { ChainCommit, FinalityProviderFacts, RecordedVote, SubmissionChainState } from "./types.ts";
+import { commitCoversHeight, rateLimitExceeded } from "../../src/contract-rules/index.ts";
+import type {
+  ChainCommit,
+  FinalityProviderFacts,
+  RecordedVote,
+  SubmissionChainState,
+} from "../../src/submission/types.ts";
 
 export type FakeChain = {
   config: Awaited<ReturnType<SubmissionChainState["config"]>>;

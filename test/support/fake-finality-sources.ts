@@ -2,7 +2,7 @@
  * @module In-memory {@link FinalitySources} for tests and local experiments: a chain of blocks with
  * deterministic hashes, a vote book, power tables, and per-method call counters.
  */
-import type { BlockRef, FinalitySources, Hex, PowerTable, Voter } from "./types.ts";
+import type { BlockRef, FinalitySources, Hex, PowerTable, Voter } from "../../src/finality/types.ts";
 
 /** Deterministic 32-byte hash for `(fork, number)`. */
 export function fakeHash(number: bigint, fork = 0): Hex {

@@ -3,15 +3,15 @@
  * finality rule's fake chain, and a fake `Env`. Every upstream call is counted.
  */
 import { toBech32 } from "@cosmjs/encoding";
+import type { ChainReaders, TxLocation } from "../../src/api/context.ts";
 import {
   type PowerTable as BabylonPowerTable,
   BtcTimestampBeforeBaseError,
   type ContractConfig,
-} from "../babylon/index.ts";
-import { fakeChain, fakeHash, fakeVoter } from "../finality/fake-sources.ts";
-import type { Voter } from "../finality/index.ts";
-import { BlockNotFoundError, type BlockRef, type Hex } from "../l2/index.ts";
-import type { ChainReaders, TxLocation } from "./context.ts";
+} from "../../src/babylon/index.ts";
+import type { Voter } from "../../src/finality/index.ts";
+import { BlockNotFoundError, type BlockRef, type Hex } from "../../src/l2/index.ts";
+import { fakeChain, fakeHash, fakeVoter } from "./fake-finality-sources.ts";
 
 /**
  * A Map-backed KVNamespace with the operations the edge uses (get text, get with metadata, put with metadata,
