@@ -5,7 +5,9 @@ export default defineConfig({
   test: {
     include: [
       "src/**/*.test.ts",
+      "sdk/src/**/*.test.ts",
       "devnet/**/*.test.ts",
+      "fp-daemon/**/*.test.ts",
       "test/unit/**/*.test.ts",
       "test/devnet/**/*.test.ts",
     ],

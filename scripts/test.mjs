@@ -18,8 +18,12 @@ const steps = [
   { name: "typecheck src", cmd: ["npx", "tsc", "-p", "tsconfig.json"] },
   { name: "typecheck node", cmd: ["npx", "tsc", "-p", "tsconfig.node.json"] },
   { name: "typecheck tests", cmd: ["npx", "tsc", "-p", "test/tsconfig.json"] },
+  // The dApp's browser module: DOM types, no Node ones (its Node side is in tsconfig.node.json).
+  { name: "typecheck dapp", cmd: ["npx", "tsc", "-p", "examples/dapp/tsconfig.json"] },
   { name: "lint", cmd: ["npx", "biome", "check", "."] },
   { name: "bundle (dry-run)", cmd: ["node", "scripts/bundle-check.mjs"] },
+  { name: "sdk types drift", cmd: ["node", "scripts/sdk-types.mjs", "--check"] },
+  { name: "sdk build", cmd: ["node", "scripts/sdk-build.mjs"] },
   { name: "unit tests (node)", suite: "unit", cmd: vitest("vitest.config.ts", "unit") },
   { name: "worker tests (workerd)", suite: "workers", cmd: vitest("vitest.workers.config.ts", "workers") },
   { name: "stack e2e (npm start)", suite: "stack", cmd: vitest("vitest.stack.config.ts", "stack") },

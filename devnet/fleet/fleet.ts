@@ -2,11 +2,18 @@
  * @module The devnet FP fleet: finality providers that behave like real ones (read their own state from the
  * finality contract, commit public randomness ahead of the L2 head, vote on every grid block in order, never
  * sign a second hash at a height) but submit through the Finality Edge Worker's REST API instead of Babylon
- * transactions. Built on `src/provider` (signer, proof store, double-sign guard), `src/l2` and the contract's
- * query client.
+ * transactions. Built on `src/provider` (signer, proof store, double-sign guard), `src/l2`, the contract's
+ * query client and the SDK's client (`sdk/`) for every request to the edge.
  *
  * Devnet only: the keys are the genesis's public test material, and only loopback URLs are accepted.
  */
+import {
+  type AcceptedSubmission,
+  createFinalityClient,
+  FinalityEdgeError,
+  NetworkError,
+  TimeoutError,
+} from "../../sdk/src/index.ts";
 import {
   type ContractConfig,
   createFinalityQueryClient,
@@ -114,6 +121,9 @@ export type Fleet = {
   stop(): Promise<void>;
 };
 
+type CommitPublicRandomnessBody = CommitPublicRandomnessExecuteMsg["commit_public_randomness"];
+type FinalitySignatureBody = SubmitFinalitySignatureExecuteMsg["submit_finality_signature"];
+
 /** Votes per request: the edge's relayer batches 25 messages per Babylon transaction. */
 const VOTES_PER_REQUEST = 25;
 
@@ -143,7 +153,7 @@ export function babylonChainReader(
 // ---------------------------------------------------------------------------------------------
 // The edge's answers
 
-type EdgeSubmission = { id: string; status: string; equivocation: boolean };
+type EdgeSubmission = AcceptedSubmission;
 type EdgeAnswer =
   | { kind: "accepted"; submissions: EdgeSubmission[] }
   | { kind: "refused"; status: number; code: string; field?: string; detail?: string }
@@ -152,40 +162,31 @@ type EdgeAnswer =
 /** Why an attempt is retried later. */
 type Setback = { code: string; detail?: string; retryAfterMs?: number };
 
-/** POSTs JSON; 202/200 accepted, other 4xx refused (429 excepted), everything else worth retrying. */
-async function postToEdge(url: string, body: unknown, timeoutMs: number): Promise<EdgeAnswer> {
-  let response: Response;
+/**
+ * The SDK client's outcome as the fleet acts on it: accepted; refused for good (a 4xx other than 429); or worth
+ * retrying on the fleet's own schedule (429, 5xx, no usable answer: the client itself tries once).
+ */
+async function edgeAnswer(sending: Promise<EdgeSubmission[]>): Promise<EdgeAnswer> {
   try {
-    response = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    return { kind: "accepted", submissions: await sending };
   } catch (error) {
-    return { kind: "transient", code: "network", detail: (error as Error).message };
+    if (!(error instanceof FinalityEdgeError)) throw error;
+    if (error instanceof NetworkError || error instanceof TimeoutError) {
+      return { kind: "transient", code: "network", detail: error.details ?? error.shortMessage };
+    }
+    const { status, code } = error;
+    if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+      return {
+        kind: "refused",
+        status,
+        code,
+        ...(error.field !== undefined ? { field: error.field } : {}),
+        ...(error.details !== undefined ? { detail: error.details } : {}),
+      };
+    }
+    const retryAfter = error.retryAfter ?? 0;
+    return { kind: "transient", code, ...(retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
   }
-  const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (response.status === 200 || response.status === 202) {
-    const submissions = Array.isArray(json.submissions) ? (json.submissions as EdgeSubmission[]) : [];
-    return { kind: "accepted", submissions };
-  }
-  const code = typeof json.code === "string" ? json.code : `http_${response.status}`;
-  if (response.status >= 400 && response.status < 500 && response.status !== 429) {
-    return {
-      kind: "refused",
-      status: response.status,
-      code,
-      ...(typeof json.field === "string" ? { field: json.field } : {}),
-      ...(typeof json.detail === "string" ? { detail: json.detail } : {}),
-    };
-  }
-  const retryAfter = Number(response.headers.get("retry-after"));
-  return {
-    kind: "transient",
-    code,
-    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-  };
 }
 
 /** The message a refusal names: the edge prefixes the field with `[i]` when a request holds several. */
@@ -260,8 +261,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const log = options.log ?? (() => {});
   const reader =
     options.chainReader ?? babylonChainReader(options.babylonRpcUrl, options.contractAddress, timeoutMs);
-  const base = `${options.edgeUrl.replace(/\/+$/, "")}/v1/chains/${encodeURIComponent(options.chain)}`;
-  const urls = { commit: `${base}/public-randomness`, vote: `${base}/finality-signatures` };
+  // One try per request: the fleet backs off on its own schedule and counts each setback by code.
+  const edge = createFinalityClient({
+    url: options.edgeUrl,
+    chain: options.chain,
+    timeoutMs,
+    retry: { attempts: 1 },
+  });
   const l2: L2Client = createL2Client(options.l2RpcUrl, { cacheTime: 0, timeoutMs, retryCount: 0 });
 
   const config = await reader.config();
@@ -312,9 +318,17 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
    * POSTs unless the FP went offline or the fleet stopped meanwhile: checked right before the request, so
    * nothing leaves after `setOnline(fp, false)` or `stop()` returned, and stop waits for one request at most.
    */
-  async function send(fp: FpState, url: string, body: unknown): Promise<EdgeAnswer | undefined> {
+  async function send(
+    fp: FpState,
+    kind: "commit" | "vote",
+    messages: CommitPublicRandomnessBody[] | FinalitySignatureBody[],
+  ): Promise<EdgeAnswer | undefined> {
     if (stopped || !fp.online) return undefined;
-    return postToEdge(url, body, timeoutMs);
+    return edgeAnswer(
+      kind === "commit"
+        ? edge.commitPublicRandomness(messages as CommitPublicRandomnessBody[])
+        : edge.submitFinalitySignatures(messages as FinalitySignatureBody[]),
+    );
   }
 
   function record(fp: FpState, submissions: EdgeSubmission[]): void {
@@ -392,7 +406,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       fp.pendingCommit = { msg: msg.commit_public_randomness, end: start + (commitSize - 1) * interval };
     }
     const { msg, end } = fp.pendingCommit;
-    const answer = await send(fp, urls.commit, msg);
+    const answer = await send(fp, "commit", [msg]);
     if (answer === undefined) return false;
     if (answer.kind === "accepted") {
       record(fp, answer.submissions);
@@ -450,7 +464,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     }
     const answer = await send(
       fp,
-      urls.vote,
+      "vote",
       votes.map((v) => v.msg.submit_finality_signature),
     );
     if (answer === undefined) return false;
@@ -503,7 +517,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       doubleSignGuard: createMemoryDoubleSignGuard(),
     });
     const msg = await rogue.submitFinalitySignature({ height, blockHash: fork });
-    const answer = await send(fp, urls.vote, [msg.submit_finality_signature]);
+    const answer = await send(fp, "vote", [msg.submit_finality_signature]);
     if (answer === undefined) return;
     if (answer.kind === "transient") return backOff(fp, answer);
     fp.equivocation = null;

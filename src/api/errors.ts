@@ -63,3 +63,14 @@ export class UnsupportedMediaTypeError extends BaseError {
     });
   }
 }
+
+/** The edge kept no equivocation evidence for this FP and height. */
+export class EvidenceNotFoundError extends BaseError {
+  override name = "EvidenceNotFoundError";
+  constructor(fpBtcPk: string, height: string) {
+    super("evidence_not_found", "No equivocation evidence", {
+      field: "height",
+      details: `No equivocation by ${fpBtcPk} at height ${height} is recorded for this chain.`,
+    });
+  }
+}

@@ -41,6 +41,7 @@ export const statusByCode: Readonly<Record<string, number>> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   submission_not_found: 404,
+  evidence_not_found: 404,
   // Submissions refused by a contract rule: `code` is the contract's error name, `detail` its wording.
   // Malformed messages are 400; well-formed ones the contract would refuse are 422 (403 for the allowlist).
   parse_error: 400,

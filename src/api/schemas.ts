@@ -34,10 +34,11 @@ export const TxHashParam = z
   .openapi({ param: { name: "txHash", in: "path" }, example: `0x${"ab".repeat(32)}` });
 
 const Hash = z.string().openapi({ example: `0x${"12".repeat(32)}` });
-/** An L2 block, everywhere: `{number, hash}`, here with its timestamp (unix seconds). */
-const BlockWithTime = z
-  .object({ number: z.number().int(), hash: Hash, timestamp: z.number().int() })
-  .openapi("L2Block");
+/**
+ * An L2 block, everywhere: `{number, hash}`, here with its timestamp (unix seconds). Not a registered component:
+ * a nullable reference to one would be documented as `allOf` and read as never null.
+ */
+const BlockWithTime = z.object({ number: z.number().int(), hash: Hash, timestamp: z.number().int() });
 const Sats = z
   .string()
   .regex(/^[0-9]+$/)
@@ -75,31 +76,29 @@ export const FinalityStatusSchema = z
   .enum(["finalized", "pending", "before_activation", "no_voting_power", "not_canonical"])
   .openapi("FinalityStatus");
 
-export const DecisionSchema = z
-  .object({
-    chain: z.string(),
-    block: z.object({
-      number: z.number().int(),
-      hash: Hash,
-      timestamp: z
-        .number()
-        .int()
-        .nullable()
-        .openapi({ description: "Unix seconds; null when not canonical" }),
-    }),
-    finalized: z.boolean(),
-    status: FinalityStatusSchema,
-    reason: z.string().optional(),
-    gridHeight: z.number().int().nullable(),
-    btcHeight: z.number().int().nullable(),
-    quorum: z
-      .object({ votedPower: Sats, totalPower: Sats, threshold: Sats, reached: z.boolean() })
-      .nullable(),
-    voters: z.array(
-      z.object({ fpBtcPk: z.string(), power: Sats, pubRand: z.string(), signature: z.string() }),
-    ),
-  })
-  .openapi("BlockFinality");
+/** The fields of a block answer (the transaction answer has the same, with a nullable block and its hash). */
+const decisionFields = {
+  chain: z.string(),
+  block: z.object({
+    number: z.number().int(),
+    hash: Hash,
+    timestamp: z.number().int().nullable().openapi({ description: "Unix seconds; null when not canonical" }),
+  }),
+  finalized: z.boolean(),
+  status: FinalityStatusSchema,
+  reason: z.string().optional(),
+  gridHeight: z.number().int().nullable(),
+  gridBlock: BlockWithTime.nullable().openapi({
+    description:
+      "The grid block whose votes decide this block — the block the voters signed: the block itself on the grid, " +
+      "else the next grid block, whose parent-hash chain reaches it. Null when no votes were read.",
+  }),
+  btcHeight: z.number().int().nullable(),
+  quorum: z.object({ votedPower: Sats, totalPower: Sats, threshold: Sats, reached: z.boolean() }).nullable(),
+  voters: z.array(z.object({ fpBtcPk: z.string(), power: Sats, pubRand: z.string(), signature: z.string() })),
+};
+
+export const DecisionSchema = z.object(decisionFields).openapi("BlockFinality");
 
 export type DecisionJson = z.infer<typeof DecisionSchema>;
 
@@ -116,6 +115,14 @@ export function decisionJson(chain: string, d: Decision): DecisionJson {
     status: d.status,
     ...(d.reason !== undefined ? { reason: d.reason } : {}),
     gridHeight: d.gridHeight === null ? null : Number(d.gridHeight),
+    // Decisions stored before gridBlock existed read back without it.
+    gridBlock: d.gridBlock
+      ? {
+          number: Number(d.gridBlock.number),
+          hash: d.gridBlock.hash,
+          timestamp: Number(d.gridBlock.timestamp),
+        }
+      : null,
     btcHeight: d.btcHeight === null ? null : Number(d.btcHeight),
     quorum: d.quorum
       ? {
@@ -134,12 +141,13 @@ export function decisionJson(chain: string, d: Decision): DecisionJson {
   };
 }
 
-export const TxFinalitySchema = DecisionSchema.extend({
-  txHash: z.string(),
-  block: DecisionSchema.shape.block
-    .nullable()
-    .openapi({ description: "null while the transaction is pending" }),
-}).openapi("TxFinality");
+export const TxFinalitySchema = z
+  .object({
+    ...decisionFields,
+    txHash: z.string(),
+    block: decisionFields.block.nullable().openapi({ description: "null while the transaction is pending" }),
+  })
+  .openapi("TxFinality");
 
 const BlockIdBody = z.object({
   number: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),

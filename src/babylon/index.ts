@@ -8,6 +8,7 @@ export {
 } from "../../generated/Finality.client.ts";
 export type * from "../../generated/Finality.types.ts";
 export type { BtcHeaderInfo } from "./btc-header.ts";
+export { type CometClientOptions, createCometClient } from "./comet-client.ts";
 export { computeVotingPower, isDelegationActive, type VotingPowerRule } from "./compute-voting-power.ts";
 export {
   BabylonInvalidResponseError,
@@ -15,6 +16,12 @@ export {
   BabylonUnavailableError,
   BtcTimestampBeforeBaseError,
 } from "./errors.ts";
+export {
+  createFetchRpcClient,
+  type FetchRpcClientOptions,
+  RpcErrorResponse,
+  RpcTransportError,
+} from "./fetch-rpc-client.ts";
 export {
   createFinalityQueryClient,
   type FinalityQueryClientOptions,

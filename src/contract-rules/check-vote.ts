@@ -106,10 +106,11 @@ const abort = (what: string, field: string) =>
 /**
  * The EOTS part of step 9 alone: `fp_pubkey_hex` signed `context_vote || BE64(height) || block_hash` (hashed
  * once) with the message's `pub_rand`. Needs no chain state, so the edge can run it first to learn whether a
- * message proves the identity it names (the commit then still has to cover `pub_rand`).
+ * message proves the identity it names (the commit then still has to cover `pub_rand`). Takes only what the
+ * signature covers, so a verifier holding a vote without its proof (an edge answer) need not make one up.
  */
 export function verifyVoteEots(
-  checked: CheckedVote,
+  checked: Pick<CheckedVote, "fpPubkey" | "height" | "pubRand" | "blockHash" | "signature">,
   options: Pick<ContractRulesOptions, "babylonChainId" | "contractAddress" | "emptySigningContext">,
 ): void {
   assertPublicKeyLength(checked.fpPubkey);

@@ -6,8 +6,10 @@ import {
   powerTable,
   reorgChain,
 } from "../../test/support/fake-finality-sources.ts";
-import { decideBlock } from "./decide-block.ts";
+import { createContext } from "./context.ts";
+import { decideBlock, decideInContext } from "./decide-block.ts";
 import { InvalidFinalityConfigError } from "./errors.ts";
+import { resolveConfig } from "./grid.ts";
 import type { BlockRef, FinalityConfig } from "./types.ts";
 
 const at = (chain: BlockRef[], n: number): BlockRef => chain[n] as BlockRef;
@@ -222,15 +224,33 @@ describe("finalized tip", () => {
     expect(src.calls.powerAt).toBe(2);
   });
 
-  it("answers blocks at or below the tip from the tip alone", async () => {
+  it("answers blocks at or below the tip as finalized without walking back, carrying their grid block's evidence", async () => {
+    const src = voted(31, [15, 20]);
+    src.finalizedTip = { number: 20n, hash: fakeHash(20n) };
+    const off = await decideBlock(src, I5, at(src.chain, 12));
+    expect(off).toMatchObject({
+      status: "finalized",
+      reason: "at or below the finalized tip",
+      gridHeight: 15n,
+      gridBlock: { number: 15n, hash: fakeHash(15n) },
+      quorum: { reached: true },
+    });
+    expect(off.voters.length).toBeGreaterThan(0);
+    // One grid block's votes and power per answer: no walk down to activation.
+    expect(src.calls.votes).toBe(1);
+    expect(src.calls.powerAt).toBe(1);
+  });
+
+  it("says so when a tip-covered block's recomputed evidence falls short, and reads nothing with evidence off", async () => {
     const src = voted(31, []);
     src.finalizedTip = { number: 20n, hash: fakeHash(20n) };
-    for (const n of [12, 20]) {
-      const d = await decideBlock(src, I5, at(src.chain, n));
-      expect(d).toMatchObject({ status: "finalized", quorum: null, reason: "at or below the finalized tip" });
-    }
-    expect(src.calls.votes).toBe(0);
-    expect(src.calls.powerAt).toBe(0);
+    const d = await decideBlock(src, I5, at(src.chain, 20));
+    expect(d).toMatchObject({ status: "finalized", finalized: true, quorum: { reached: false } });
+    expect(d.reason).toBe("at or below the finalized tip; today's recomputed power is below quorum");
+    const ctx = createContext(src, resolveConfig(I5));
+    const bare = await decideInContext(ctx, at(src.chain, 12), { evidence: false });
+    expect(bare).toMatchObject({ status: "finalized", quorum: null, gridBlock: null });
+    expect(src.calls.votes).toBe(1);
   });
 
   it("ignores a tip that is no longer canonical", async () => {

@@ -12,6 +12,8 @@ import type {
   Quorum,
 } from "./types.ts";
 
+const TIP_REASON = "at or below the finalized tip";
+
 /** Grid ancestors looked up concurrently per round while walking the chain rule back. */
 const ANCESTOR_WINDOW = 8;
 
@@ -20,7 +22,9 @@ const ANCESTOR_WINDOW = 8;
  *
  * - Hash ≠ canonical hash at that height (or no block there) → `not_canonical`.
  * - Height < activation → `before_activation` (never finalized).
- * - Canonical and at or below a canonical `finalizedTip` → `finalized` (no votes read).
+ * - Canonical and at or below a canonical `finalizedTip` → `finalized` without walking back; the deciding grid
+ *   block's votes and power are still read and carried as evidence (unless `evidence: false`), so every finalized
+ *   answer can be checked on its own.
  * - Otherwise the grid block `g` deciding it (itself, or the next grid height, whose parent-hash
  *   chain must reach `target`) needs quorum, and every previous grid block `g − I, g − 2I, …` down to
  *   the first grid height (or the tip) needs quorum too; the walk stops after `maxGridSteps` steps
@@ -36,7 +40,16 @@ export async function decideBlock(
   return decideInContext(createContext(sources, resolveConfig(config)), target);
 }
 
-export async function decideInContext(ctx: DecisionContext, target: BlockId): Promise<Decision> {
+export type DecideOptions = {
+  /** Read the deciding grid block's votes for blocks the tip already covers (default true). */
+  readonly evidence?: boolean;
+};
+
+export async function decideInContext(
+  ctx: DecisionContext,
+  target: BlockId,
+  { evidence = true }: DecideOptions = {},
+): Promise<Decision> {
   const { config, sources } = ctx;
   const asked: BlockId = { ...target, hash: lower(target.hash) };
   const canonical = await sources.block(asked.number);
@@ -53,19 +66,25 @@ export async function decideInContext(ctx: DecisionContext, target: BlockId): Pr
     });
   }
   const gridHeight = nextGridHeight(config, canonical.number);
-  if (await tipCovers(ctx, canonical.number)) {
-    return { ...empty(canonical, "finalized", gridHeight), reason: "at or below the finalized tip" };
-  }
+  const covered = await tipCovers(ctx, canonical.number);
+  const byTip = { ...empty(canonical, "finalized", gridHeight), reason: TIP_REASON };
+  if (covered && !evidence) return byTip;
 
   let grid: BlockRef = canonical;
   if (gridHeight !== canonical.number) {
     const g = await sources.block(gridHeight);
-    if (!g)
-      return empty(canonical, "pending", gridHeight, { reason: `grid block ${gridHeight} not produced yet` });
+    // Below a canonical tip the grid block exists; should the chain move under us, the tip still decides.
+    if (!g) {
+      return covered
+        ? byTip
+        : empty(canonical, "pending", gridHeight, { reason: `grid block ${gridHeight} not produced yet` });
+    }
     if (!(await linksDownTo(ctx, g, canonical))) {
-      return empty(canonical, "pending", gridHeight, {
-        reason: "the L2 chain changed while it was read; retry",
-      });
+      return covered
+        ? byTip
+        : empty(canonical, "pending", gridHeight, {
+            reason: "the L2 chain changed while it was read; retry",
+          });
     }
     grid = g;
   }
@@ -73,11 +92,20 @@ export async function decideInContext(ctx: DecisionContext, target: BlockId): Pr
   const own = await evaluate(ctx, grid);
   const base = {
     block: canonical,
+    gridBlock: { number: grid.number, hash: grid.hash, timestamp: grid.timestamp },
     gridHeight,
     btcHeight: own.btcHeight,
     quorum: own.quorum,
     voters: own.voters,
   };
+  if (covered) {
+    // Finality is irreversible: the tip proved it. Power is recomputed from today's Babylon state, so after a
+    // later unbonding or slashing this evidence may fall short of quorum; say so rather than hide it.
+    const reason = own.quorum.reached
+      ? TIP_REASON
+      : `${TIP_REASON}; today's recomputed power is below quorum`;
+    return { ...base, finalized: true, status: "finalized", reason };
+  }
   if (own.quorum.totalPower === 0n) {
     return {
       ...base,
@@ -170,6 +198,7 @@ function empty(
 ): Decision {
   return {
     block,
+    gridBlock: null,
     finalized: status === "finalized",
     status,
     gridHeight,

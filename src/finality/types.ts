@@ -74,11 +74,16 @@ export type Decision = {
   readonly block: BlockRef | BlockId;
   readonly finalized: boolean;
   readonly status: FinalityStatus;
+  /**
+   * The grid block whose votes decide this block (itself on the grid, else the next grid block, whose parent-hash
+   * chain reaches it): the block the voters signed. `null` when no votes were read.
+   */
+  readonly gridBlock: { readonly number: bigint; readonly hash: Hex; readonly timestamp: bigint } | null;
   /** The grid height whose votes decide this block (`null` before activation or when not canonical). */
   readonly gridHeight: bigint | null;
   /** BTC height of the power table used at `gridHeight` (`null` when no quorum was computed). */
   readonly btcHeight: bigint | null;
-  /** Quorum at `gridHeight` (`null` when not computed: below activation, not canonical, at/below the tip). */
+  /** Quorum at `gridHeight` (`null` when not computed: below activation, not canonical, not produced yet). */
   readonly quorum: Quorum | null;
   /** Votes for the grid block's hash, with their power. */
   readonly voters: readonly CountedVoter[];

@@ -6,8 +6,8 @@ import type { Pubkey } from "@cosmjs/amino";
 import { accountFromAny, QueryClient, setupAuthExtension, setupTxExtension } from "@cosmjs/stargate";
 import { Comet38Client } from "@cosmjs/tendermint-rpc";
 import type { Any } from "cosmjs-types/google/protobuf/any";
+import { createFetchRpcClient, RpcErrorResponse, RpcTransportError } from "../babylon/fetch-rpc-client.ts";
 import { RelayerAccountNotFoundError, RelayerUnavailableError } from "./errors.ts";
-import { createFetchRpcClient, RpcErrorResponse, RpcTransportError } from "./fetch-rpc-client.ts";
 import { isQueryFailure, type ParsedFailure, parseTxFailure } from "./parse-tx-failure.ts";
 
 export type AccountState = { accountNumber: number; sequence: number };

@@ -4,11 +4,9 @@
  * starts them, with fast timings and free ports. Bounded: every wait has a deadline; everything is stopped by
  * pid / process group in afterAll.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createWalletClient, http, parseEther } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatReport } from "../../bench/load/report.ts";
 import { runLoad } from "../../bench/load/run-load.ts";
@@ -21,9 +19,11 @@ import {
   type Stack,
   startStack,
 } from "../../devnet/stack/start-stack.ts";
+import { checkBridgeGate } from "./bridge-gate.ts";
+import { runDappInChromium } from "./dapp.ts";
+import { checkLoadtest } from "./loadtest.ts";
+import { sendTransfer } from "./send-transfer.ts";
 
-// anvil's first default account: public test key.
-const ANVIL_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const CHAIN_A = "edge-devnet-l2";
 const CHAIN_B = "edge-devnet-l2b";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,6 +51,11 @@ async function json<T>(path: string): Promise<T> {
 }
 const status = (chain: string) => json<Status>(`${chain}/status`);
 const tipOf = async (chain: string) => (await status(chain)).finalizedTip?.number ?? 0;
+function chainA() {
+  const chain = stack.chains.find((c) => c.id === CHAIN_A);
+  if (!chain) throw new Error("no chain A");
+  return chain;
+}
 
 /** Polls `check` until it returns a value (not undefined) or the deadline passes. */
 async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
@@ -177,15 +182,7 @@ describeStack("npm start's stack, end to end over HTTP", () => {
   it("finalizes a transaction sent to an L2", async () => {
     const chain = stack.chains.find((c) => c.id === CHAIN_A);
     if (!chain) throw new Error("no chain A");
-    const wallet = createWalletClient({
-      account: privateKeyToAccount(ANVIL_KEY),
-      transport: http(chain.l2RpcUrl),
-    });
-    const hash = await wallet.sendTransaction({
-      to: "0x000000000000000000000000000000000000dEaD",
-      value: parseEther("0.01"),
-      chain: null,
-    });
+    const hash = await sendTransfer(chain.l2RpcUrl);
     const answer = await until("tx finalized", 90_000, async () => {
       const res = await api(`${CHAIN_A}/txs/${hash}/finality`);
       if (res.status !== 200) return undefined;
@@ -194,6 +191,44 @@ describeStack("npm start's stack, end to end over HTTP", () => {
     });
     expect(answer).toMatchObject({ finalized: true, status: "finalized" });
   });
+
+  // The examples (examples/), each against this stack, before any fault is injected.
+  it("bridge gate: releases a BTC-finalized, verified withdrawal exactly once, and nothing else", async () => {
+    await checkBridgeGate({
+      edge: stack.urls.edge,
+      chain: CHAIN_A,
+      l2RpcUrl: chainA().l2RpcUrl,
+      babylonRpcUrl: stack.urls.babylon,
+      dbPath: join(dataDir, "bridge.sqlite"),
+      log: (line) => console.log(`[gate] ${line}`),
+    });
+  }, 240_000);
+
+  it("dApp in headless Chromium: sends a tx and shows it BTC-finalized and verified", async () => {
+    const run = await runDappInChromium({
+      edge: stack.urls.edge,
+      rpc: chainA().l2RpcUrl,
+      chain: CHAIN_A,
+      outDir: join(dataDir, "dapp"),
+      screenshot: join(".tmp", "artifacts", "dapp-finalized.png"),
+      timeoutMs: 90_000,
+    });
+    console.log(`[dapp] ${run.status} | ${run.verified}\n[dapp] ${run.timeline.join("\n[dapp] ")}`);
+    expect(run.txHash).toMatch(/^0x[0-9a-f]{64}$/);
+    expect(run.status).toMatch(/^finalized: BTC-finalized in block \d+/);
+    expect(run.verified).toMatch(/^verified: /);
+    expect(run.pageErrors).toEqual([]);
+    expect(existsSync(run.screenshot)).toBe(true);
+  }, 150_000);
+
+  it("loadtest: 5 tx/s for 10 s, every transaction BTC-finalized", async () => {
+    await checkLoadtest({
+      edge: stack.urls.edge,
+      rpc: chainA().l2RpcUrl,
+      chain: CHAIN_A,
+      log: (line) => console.log(`[loadtest] ${line}`),
+    });
+  }, 120_000);
 
   it("stalls while an FP with more than 1/3 of the power is offline, and resumes when it returns", async () => {
     const fleet = stack.fleets.get(CHAIN_B);

@@ -17,7 +17,12 @@ import type { SubmissionKind } from "../../submission/types.ts";
 import { getEvidence } from "../../submission/vote-log.ts";
 import { runInBackground } from "../background.ts";
 import { type AppDeps, type AppEnv, registry } from "../context.ts";
-import { InvalidRequestError, RateLimitedError, SubmissionNotFoundError } from "../errors.ts";
+import {
+  EvidenceNotFoundError,
+  InvalidRequestError,
+  RateLimitedError,
+  SubmissionNotFoundError,
+} from "../errors.ts";
 import { jsonBody } from "../json-body.ts";
 import { ChainParam, problemContent } from "../schemas.ts";
 import {
@@ -62,12 +67,55 @@ const refusals = {
 
 // A plain schema, not a zod one: the body is read once by `jsonBody` and checked by the contract's rules, so no
 // validator of the OpenAPI layer reads or parses it again.
-const MessageBody = {
+const u64 = { type: "integer" as const, minimum: 0, description: "u64" };
+const base64 = { type: "string" as const, contentEncoding: "base64" };
+const fpKey = { type: "string" as const, description: "32-byte x-only BTC key, hex" };
+/** The contract's execute bodies as documentation (the contract's own rules check them, not a schema validator). */
+const MESSAGE_SCHEMAS = {
+  commit: {
+    type: "object" as const,
+    required: ["fp_pubkey_hex", "start_height", "num_pub_rand", "commitment", "signature"],
+    properties: {
+      fp_pubkey_hex: fpKey,
+      start_height: u64,
+      num_pub_rand: u64,
+      commitment: { ...base64, description: "merkle root of the public randomness (32 bytes)" },
+      signature: { ...base64, description: "BIP-340 signature over the commit message (64 bytes)" },
+    },
+  },
+  vote: {
+    type: "object" as const,
+    required: ["fp_pubkey_hex", "height", "pub_rand", "proof", "block_hash", "signature"],
+    properties: {
+      fp_pubkey_hex: fpKey,
+      height: u64,
+      pub_rand: { ...base64, description: "public randomness for this height (32 bytes)" },
+      proof: {
+        type: "object" as const,
+        required: ["total", "index", "leaf_hash", "aunts"],
+        properties: {
+          total: u64,
+          index: u64,
+          leaf_hash: base64,
+          aunts: { type: "array" as const, items: base64 },
+        },
+      },
+      block_hash: { ...base64, description: "the L2 block hash (32 bytes)" },
+      signature: { ...base64, description: "EOTS signature scalar (32 bytes)" },
+      l1_block_number: { type: ["integer", "null"] as ("integer" | "null")[], minimum: 0 },
+      l1_block_hash_hex: { type: ["string", "null"] as ("string" | "null")[] },
+    },
+  },
+};
+
+// A plain schema, not a zod one: the body is read once by `jsonBody` and checked by the contract's rules, so no
+// validator of the OpenAPI layer reads or parses it again.
+const messageBody = (kind: SubmissionKind) => ({
   description:
     "The contract's execute message body (snake_case, base64 bytes), or an array of up to 100 of them. " +
     "Verified exactly as the contract would; refusals carry the contract's error name and text.",
-  oneOf: [{ type: "object" as const }, { type: "array" as const, items: { type: "object" as const } }],
-};
+  oneOf: [MESSAGE_SCHEMAS[kind], { type: "array" as const, items: MESSAGE_SCHEMAS[kind], maxItems: 100 }],
+});
 
 function postRoute(kind: SubmissionKind) {
   const commit = kind === "commit";
@@ -80,7 +128,7 @@ function postRoute(kind: SubmissionKind) {
       : "Body: `submit_finality_signature` object(s): {fp_pubkey_hex, height, pub_rand, proof, block_hash, signature}.",
     request: {
       params: z.object({ chain: ChainParam }),
-      body: { required: true, content: { "application/json": { schema: MessageBody } } },
+      body: { required: true, content: { "application/json": { schema: messageBody(kind) } } },
     },
     responses: {
       200: {
@@ -267,7 +315,7 @@ export function registerSubmissions(app: OpenAPIHono<AppEnv>, deps: AppDeps): vo
     const { chain: chainId, fpBtcPk, height } = c.req.valid("param");
     const chain = (await registry(c)).get(chainId);
     const evidence = await getEvidence(c.env.FINALITY_KV, chain.id, fpBtcPk, height);
-    if (!evidence) throw new SubmissionNotFoundError(`equivocation ${fpBtcPk}/${height}`);
+    if (!evidence) throw new EvidenceNotFoundError(fpBtcPk, height);
     return c.json(evidenceJson(chain.id, evidence), 200, { "cache-control": "no-store" });
   });
 }

@@ -46,6 +46,7 @@ export function registerTxFinality(app: OpenAPIHono<AppEnv>, deps: AppDeps): voi
         status: "pending" as const,
         reason: "the transaction is not included in a block yet",
         gridHeight: null,
+        gridBlock: null,
         btcHeight: null,
         quorum: null,
         voters: [],

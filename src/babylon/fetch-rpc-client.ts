@@ -1,6 +1,7 @@
 /**
- * @module A CosmJS `RpcClient` over a given `fetch` (CometBFT JSON-RPC over HTTP POST), so the relayer runs in
- * workerd and Node alike and can tell "the node could not be reached" from "the node answered".
+ * @module A CosmJS `RpcClient` over a given `fetch` (CometBFT JSON-RPC over HTTP POST), so the relayer and the
+ * SDK's verifier run in workerd, browsers and Node alike with the caller's `fetch`, and can tell "the node could
+ * not be reached" from "the node answered".
  */
 import type { RpcClient } from "@cosmjs/tendermint-rpc";
 
@@ -33,6 +34,8 @@ export type FetchRpcClientOptions = {
   fetch?: typeof fetch;
   /** Per-request timeout in ms (0: none). */
   timeoutMs?: number;
+  /** Sent with every request (an authenticated provider's key), as CosmJS's `HttpEndpoint.headers`. */
+  headers?: Record<string, string>;
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -50,7 +53,7 @@ export function createFetchRpcClient(url: string, options: FetchRpcClientOptions
       try {
         const response = await send(url, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { ...options.headers, "content-type": "application/json" },
           body: JSON.stringify(request),
           ...(timeoutMs > 0 ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
         });

@@ -1,0 +1,121 @@
+/** @module `createFinalityClient`: one edge, one chain, every call bound to one transport. */
+import { commitPublicRandomness } from "./actions/commit-public-randomness.ts";
+import type { CallOptions, ClientContext } from "./actions/context.ts";
+import { getBlockFinality } from "./actions/get-block-finality.ts";
+import { getChains } from "./actions/get-chains.ts";
+import { getEquivocation } from "./actions/get-equivocation.ts";
+import { type GetFinalityProvidersOptions, getFinalityProviders } from "./actions/get-finality-providers.ts";
+import { getFinalizedPrefix } from "./actions/get-finalized-prefix.ts";
+import { getStatus } from "./actions/get-status.ts";
+import { getSubmission } from "./actions/get-submission.ts";
+import { getSubmissionMetrics } from "./actions/get-submission-metrics.ts";
+import { getTxFinality } from "./actions/get-tx-finality.ts";
+import { submitFinalitySignatures } from "./actions/submit-finality-signatures.ts";
+import type { SubmitOptions } from "./actions/submit-messages.ts";
+import { type WaitForTxFinalityOptions, waitForTxFinality } from "./actions/wait-for-tx-finality.ts";
+import { type WatchFinalizedOptions, watchFinalized } from "./actions/watch-finalized.ts";
+import { InvalidRequestError } from "./errors/index.ts";
+import { createPollingEvents } from "./events/polling.ts";
+import type { Unsubscribe } from "./events/types.ts";
+import { chainParam } from "./params.ts";
+import { createTransport, type FetchFn } from "./transport/create-transport.ts";
+import type { RetryOptions } from "./transport/retry.ts";
+import type {
+  AcceptedSubmission,
+  BlockFinality,
+  BlockId,
+  BlockRef,
+  Chain,
+  ChainStatus,
+  CommitPublicRandomnessMsg,
+  EquivocationEvidence,
+  FinalityProviders,
+  FinalitySignatureMsg,
+  Hash,
+  L2Block,
+  Submission,
+  SubmissionMetrics,
+  TxFinality,
+} from "./types.ts";
+
+export type FinalityClientOptions = {
+  /** The edge's base URL, e.g. `https://finality.example`. */
+  url: string;
+  /** The consumer chain id the calls are about (as listed by `getChains()`). */
+  chain: string;
+  /** Default: the global `fetch`. In a Worker, a service binding's `fetch` works too. */
+  fetch?: FetchFn | undefined;
+  /** Sent with every request. */
+  headers?: Record<string, string> | undefined;
+  /** Per request try, body included (default 10 000 ms). */
+  timeoutMs?: number | undefined;
+  /** Retries of 502/503/429 and network failures (every call is idempotent). */
+  retry?: RetryOptions | undefined;
+};
+
+export type FinalityClient = {
+  readonly url: string;
+  readonly chain: string;
+  getChains(options?: CallOptions): Promise<Chain[]>;
+  getBlockFinality(blockId: BlockId, options?: CallOptions): Promise<BlockFinality>;
+  getTxFinality(hash: Hash, options?: CallOptions): Promise<TxFinality>;
+  getFinalizedPrefix(
+    blocks: readonly { number: number | bigint; hash: Hash }[],
+    options?: CallOptions,
+  ): Promise<BlockRef | null>;
+  getStatus(options?: CallOptions): Promise<ChainStatus>;
+  getFinalityProviders(options?: GetFinalityProvidersOptions): Promise<FinalityProviders>;
+  getSubmission(id: string, options?: CallOptions): Promise<Submission>;
+  getSubmissionMetrics(options?: CallOptions): Promise<SubmissionMetrics>;
+  getEquivocation(
+    fpBtcPk: string,
+    height: number | bigint,
+    options?: CallOptions,
+  ): Promise<EquivocationEvidence>;
+  commitPublicRandomness(
+    msgs: CommitPublicRandomnessMsg | readonly CommitPublicRandomnessMsg[],
+    options?: SubmitOptions,
+  ): Promise<AcceptedSubmission[]>;
+  submitFinalitySignatures(
+    msgs: FinalitySignatureMsg | readonly FinalitySignatureMsg[],
+    options?: SubmitOptions,
+  ): Promise<AcceptedSubmission[]>;
+  waitForTxFinality(hash: Hash, options?: WaitForTxFinalityOptions): Promise<TxFinality>;
+  watchFinalized(
+    onBlock: (block: L2Block) => void | Promise<void>,
+    options?: WatchFinalizedOptions,
+  ): Unsubscribe;
+};
+
+/**
+ * A client for one chain on one edge. It keeps only plain values between calls (the last ETag and body per URL),
+ * so one client may serve many requests of a Worker.
+ */
+export function createFinalityClient(options: FinalityClientOptions): FinalityClient {
+  if (typeof options?.url !== "string" || !URL.canParse(options.url)) {
+    throw new InvalidRequestError("Invalid argument", {
+      code: "invalid_request",
+      field: "url",
+      details: `url must be an absolute URL, got ${JSON.stringify(options?.url)}`,
+    });
+  }
+  const ctx: ClientContext = { transport: createTransport(options), chain: chainParam(options.chain) };
+  const events = createPollingEvents(ctx);
+  return {
+    url: ctx.transport.url,
+    chain: ctx.chain,
+    getChains: (o) => getChains(ctx, o),
+    getBlockFinality: (blockId, o) => getBlockFinality(ctx, blockId, o),
+    getTxFinality: (hash, o) => getTxFinality(ctx, hash, o),
+    getFinalizedPrefix: (blocks, o) => getFinalizedPrefix(ctx, blocks, o),
+    getStatus: (o) => getStatus(ctx, o),
+    getFinalityProviders: (o) => getFinalityProviders(ctx, o),
+    getSubmission: (id, o) => getSubmission(ctx, id, o),
+    getSubmissionMetrics: (o) => getSubmissionMetrics(ctx, o),
+    getEquivocation: (fpBtcPk, height, o) => getEquivocation(ctx, fpBtcPk, height, o),
+    commitPublicRandomness: (msgs, o) => commitPublicRandomness(ctx, msgs, o),
+    submitFinalitySignatures: (msgs, o) => submitFinalitySignatures(ctx, msgs, o),
+    waitForTxFinality: (hash, o) => waitForTxFinality(events, hash, o),
+    watchFinalized: (onBlock, o) => watchFinalized(ctx, events, onBlock, o),
+  };
+}
