@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { dependencySourcemapsWithoutSources } from "./vitest.config.ts";
 
 // The relayer secret for the queue consumer: the devnet genesis's public `relayer` account (test material).
 const genesis = JSON.parse(readFileSync("devnet/babylon/genesis.default.json", "utf8")) as {
@@ -16,6 +17,7 @@ export default defineConfig({
       remoteBindings: false,
       miniflare: { bindings: { RELAYER_MNEMONIC } },
     }),
+    dependencySourcemapsWithoutSources(),
   ],
   test: {
     include: ["test/workers/**/*.test.ts"],

@@ -2,10 +2,26 @@
 // Runs a TypeScript entry point on Node: bundles it with esbuild first, because some dependencies
 // (babylon-proto-ts) ship ESM with extensionless imports that Node's own resolver refuses.
 // Usage: node scripts/run-ts.mjs <entry.ts> [args…]
+// Signals are handled from the first line: one that arrives while bundling ends this process before anything is
+// started; once the entry runs, each is passed on to it and this process exits only after it has.
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { constants } from "node:os";
+import { dirname, resolve } from "node:path";
 import { build } from "esbuild";
+import { NODE_BUNDLE_OPTIONS } from "./node-bundle.mjs";
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+const exitCodeOf = (signal) => 128 + (constants.signals[signal] ?? 0);
+let child;
+for (const signal of SIGNALS) {
+  process.on(signal, () => {
+    if (child) child.kill(signal);
+    // Still bundling: nothing runs yet (the bundle is written only after this check), and esbuild's service
+    // process ends when its stdin closes with this process.
+    else process.exit(exitCodeOf(signal));
+  });
+}
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {
@@ -14,23 +30,21 @@ if (!entry) {
 }
 // One bundle per entry and process: several entries (or several copies of one) may start at once.
 const outfile = resolve(".tmp", "run", `${entry.replace(/[^A-Za-z0-9]+/g, "_")}-${process.pid}.mjs`);
-await build({
+const result = await build({
   entryPoints: [entry],
   outfile,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node22",
-  sourcemap: "inline",
-  logLevel: "warning",
-  // Lets bundled CommonJS dependencies call require() for Node built-ins.
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  },
+  write: false,
+  ...NODE_BUNDLE_OPTIONS,
 });
-const child = spawn(process.execPath, ["--enable-source-maps", outfile, ...args], { stdio: "inherit" });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+mkdirSync(dirname(outfile), { recursive: true });
+for (const file of result.outputFiles) writeFileSync(file.path, file.contents);
+child = spawn(process.execPath, ["--enable-source-maps", outfile, ...args], { stdio: "inherit" });
+child.on("error", (error) => {
+  rmSync(outfile, { force: true });
+  console.error(`run-ts: ${error.message}`);
+  process.exit(1);
+});
 child.on("exit", (code, signal) => {
   rmSync(outfile, { force: true });
-  process.exit(code ?? (signal ? 1 : 0));
+  process.exit(code ?? exitCodeOf(signal));
 });

@@ -1,6 +1,6 @@
 /**
  * @module `runLoad`: N concurrent clients for T seconds against a running stack's Worker API (loopback only),
- * each sending a seeded mix of valid reads and hostile requests (hostile-requests.ts), while the stack's FP fleets
+ * each sending a seeded mix of valid reads and hostile requests (hostile-requests.ts), while the stack's FP daemons
  * keep voting; each chain's finalized tip and lag are sampled before, every ~2 s during, and after the load.
  *
  * Bounded: every request has a timeout (a request not answered by then is counted as hung, never awaited), the
@@ -38,8 +38,8 @@ export type LoadOptions = {
   lagSlackBlocks?: number;
   /**
    * Each client sends its own `cf-connecting-ip` (198.18.0.0/15, the benchmarking range), as Cloudflare sets it
-   * in production. Without it every loopback request shares one rate-limit key with the FP fleets, and the load
-   * would measure the loopback setup (junk spending the fleets' per-IP budget) instead of the Worker.
+   * in production. Without it every loopback request shares one rate-limit key with the FP daemons, and the load
+   * would measure the loopback setup (junk spending the daemons' per-IP budget) instead of the Worker.
    */
   distinctClientIps?: boolean;
   /** A live line this often (0: none). */

@@ -7,6 +7,7 @@ import { startStack } from "./start-stack.ts";
 import { chainStatusLine } from "./status-line.ts";
 
 async function main(): Promise<void> {
+  // Until the handlers below are installed nothing has been started: a signal then just ends this process.
   let options: ReturnType<typeof parseStackOptions>;
   try {
     options = parseStackOptions(process.argv.slice(2), process.env);
@@ -20,8 +21,10 @@ async function main(): Promise<void> {
     return;
   }
   const say = (line: string) => console.log(`[stack] ${line}`);
-  say(`data directory ${options.dataDir} (logs in ${options.dataDir}/logs)`);
-  // Signals are handled from the first moment: one that arrives during start-up stops what has started.
+  // A closed terminal (SIGHUP) makes writes fail: that must not end the process before its children are stopped.
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
+  // Signals are handled from the first moment: one that arrives during start-up stops, at once, the component
+  // starting then and everything started before. This process exits only after every child is gone.
   const startup = new AbortController();
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   let stopping = false;
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     if (!stack) {
-      say(`${signal}: stopping once the component starting now is up …`);
+      say(`${signal}: stopping what has started …`);
       startup.abort();
       return;
     }
@@ -47,8 +50,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => shutdown(signal));
+  say(`data directory ${options.dataDir} (logs in ${options.dataDir}/logs)`);
   try {
     stack = await startStack(options, say, startup.signal);
   } catch (error) {
@@ -73,9 +76,7 @@ Ctrl-C stops everything.
     async () => {
       if (printing || stopping) return;
       printing = true;
-      const lines = await Promise.all(
-        up.chains.map((c) => chainStatusLine(up.urls.edge, c.id, up.fleets.get(c.id))),
-      );
+      const lines = await Promise.all(up.chains.map((c) => chainStatusLine(up.urls.edge, c.id, up.fps)));
       if (!stopping) console.log(`${new Date().toISOString().slice(11, 19)}  ${lines.join("\n          ")}`);
       printing = false;
     },

@@ -68,13 +68,15 @@ const KNOBS: Knob[] = [
 
 export const HELP = `npm start [-- options]: the whole Finality Edge stack on 127.0.0.1 — two anvil L2s, the Babylon
 chain emulator with a finality contract and four FPs per L2, the Worker under wrangler dev (local KV, Queues,
-scheduled handler), and an FP fleet per chain voting through the Worker's REST API. Ctrl-C stops everything.
+scheduled handler), and one finality-edge-fp daemon per FP voting through the Worker's REST API. Ctrl-C stops everything.
 
 Options (flag, environment variable, default):
 ${KNOBS.map((k) => `  --${k.flag.padEnd(18)} ${k.env.padEnd(18)} ${k.def.padEnd(7)} ${k.help}`).join("\n")}
   --fresh                                      remove the data directory first
-  --offline CHAIN:FP:AT:FOR   FP goes offline AT seconds after start, for FOR seconds (repeatable)
-  --equivocate CHAIN:FP:AT    FP signs a conflicting vote once, AT seconds after start (it gets slashed)
+  --offline CHAIN:FP:AT:FOR   FP's daemon is stopped AT seconds after start and started again FOR seconds
+                              later; it resumes from its state database (repeatable)
+  --equivocate CHAIN:FP:AT    a second vote is signed with the FP's key outside its daemon, AT seconds after
+                              start (the FP is slashed; its daemon stops with exit code 3)
   --reorg CHAIN:DEPTH:AT      the L2 drops its last DEPTH blocks (anvil_reorg) AT seconds after start;
                               FPs vote 2 blocks behind the head, so DEPTH ≤ 2 drops only unvoted blocks
   --help                      this text
@@ -105,6 +107,16 @@ function scenario(kind: Scenario["kind"], raw: string): Scenario {
     return { kind, chain, depth: integer(kind, a ?? "", 1), atSec: integer(kind, b ?? "", 0) };
   }
   throw new OptionsError(`--${kind} ${raw}: see --help for the format`);
+}
+
+/** The configured ports with the component meant to listen on each and the flag that moves it (0: any free port). */
+export function stackPortChecks(options: StackOptions): { port: number; component: string; flag: string }[] {
+  return [
+    { port: options.ports.edge, component: "Worker", flag: "edge-port" },
+    { port: options.ports.babylon, component: "Babylon emulator RPC", flag: "babylon-port" },
+    { port: options.ports.l2a, component: "anvil of edge-devnet-l2", flag: "l2a-port" },
+    { port: options.ports.l2b, component: "anvil of edge-devnet-l2b", flag: "l2b-port" },
+  ];
 }
 
 /** Parses `argv` (after `npm start --`) and `env`. Returns `"help"` for --help. */

@@ -1,21 +1,23 @@
 /**
  * @module The whole local stack, supervised: the Babylon emulator (two BSNs), two anvil L2s, the Worker under
- * `wrangler dev` (local KV and Queues, `/__scheduled` fired on a period), and an FP fleet per chain voting
+ * `wrangler dev` (local KV and Queues, `/__scheduled` fired on a period), and one `finality-edge-fp` daemon per FP voting
  * through the Worker's REST API. Every process listens on 127.0.0.1 and is stopped by its pid or process group.
  * State lives under one data directory, so a restart resumes; logs go to `<dataDir>/logs/`.
  */
 import { createWriteStream, mkdirSync, rmSync, type WriteStream, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Fleet, startFleet } from "../fleet/fleet.ts";
 import {
+  checkPortsFree,
   type EmulatorContract,
   freePort,
+  l2Rpc,
   type Running,
   startAnvil,
   startBabylonEmulator,
 } from "../processes.ts";
 import { startWranglerDev, type WranglerDev } from "../wrangler-dev.ts";
-import type { Scenario, StackOptions } from "./options.ts";
+import { type FpDaemons, startFpDaemons } from "./fp-daemons.ts";
+import { type Scenario, type StackOptions, stackPortChecks } from "./options.ts";
 import { STACK_GENESIS_PATH, stackGenesis } from "./stack-genesis.ts";
 
 export type StackChain = {
@@ -35,7 +37,8 @@ export type Stack = {
   urls: { edge: string; docs: string; babylon: string; l2: Record<string, string> };
   babylonChainId: string;
   chains: StackChain[];
-  fleets: Map<string, Fleet>;
+  /** One `finality-edge-fp` daemon per devnet FP. */
+  fps: FpDaemons;
   babylon: Restartable;
   l2: Map<string, Restartable>;
   /** Milliseconds from the call to startStack until every component answered. */
@@ -45,7 +48,10 @@ export type Stack = {
 
 const EVM_CHAIN_IDS = [31_337, 31_338];
 /** FPs vote on a block once two more are on top: a `--reorg` of depth ≤ 2 drops only unvoted blocks. */
-export const FLEET_CONFIRMATIONS = 2;
+export const FP_CONFIRMATIONS = 2;
+/** Heights per randomness commit in the stack, and the margin ahead of the head that triggers the next one. */
+export const FP_COMMIT_SIZE = 300;
+export const FP_COMMIT_MARGIN = 100;
 
 function restartable(start: () => Promise<Running>): Restartable & { first(): Promise<Running> } {
   let current: Running | undefined;
@@ -71,13 +77,19 @@ function restartable(start: () => Promise<Running>): Restartable & { first(): Pr
 export async function startStack(
   options: StackOptions,
   log: (line: string) => void = () => {},
-  /** Aborted during start-up (Ctrl-C): whatever started so far is stopped once the step under way is done. */
+  /**
+   * Aborted during start-up (Ctrl-C): the process starting now is stopped at once, then whatever started before;
+   * the call rejects once every process is gone.
+   */
   signal?: AbortSignal,
 ): Promise<Stack> {
   const started = Date.now();
   const checkpoint = () => {
     if (signal?.aborted) throw new Error("stopped during start-up");
   };
+  // Every configured port is checked before anything starts: a server already there is never taken for ours.
+  await checkPortsFree(stackPortChecks(options));
+  checkpoint();
   if (options.fresh) rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(join(options.dataDir, "logs"), { recursive: true });
   const logs: WriteStream[] = [];
@@ -122,7 +134,7 @@ export async function startStack(
           EPOCH_BLOCKS: String(timing.epochBlocks),
           FINALIZE_DELAY: String(timing.finalizeDelay),
         },
-        { port: ports.babylon, log: logTo("babylon") },
+        { port: ports.babylon, log: logTo("babylon"), signal },
       );
       contracts = running.contracts;
       babylonChainId = running.chainId;
@@ -140,6 +152,7 @@ export async function startStack(
             statePath: join(options.dataDir, `l2-${consumer.bsnId}.json`),
             chainId: EVM_CHAIN_IDS[i] as number,
             log: logTo(`l2-${consumer.bsnId}`),
+            signal,
           }),
         ),
       );
@@ -147,11 +160,15 @@ export async function startStack(
     cleanups.push(() => babylon.stop());
     for (const node of l2.values()) cleanups.push(() => node.stop());
     log("starting the Babylon emulator and the L2 nodes …");
-    const [babylonRunning, ...l2Running] = await Promise.all([
+    // Settled, not raced: when one fails the others have started (and are stopped below) or stopped themselves.
+    const settled = await Promise.allSettled([
       babylon.first(),
       ...[...l2.values()].map((node) => node.first()),
     ]);
     checkpoint();
+    const failed = settled.find((s) => s.status === "rejected");
+    if (failed) throw failed.reason;
+    const [babylonRunning, ...l2Running] = settled.map((s) => (s as PromiseFulfilledResult<Running>).value);
 
     const chains: StackChain[] = consumers.map((consumer, i) => {
       const contract = contracts.find((c) => c.bsnId === consumer.bsnId);
@@ -189,6 +206,7 @@ export async function startStack(
       testScheduled: true,
       readyTimeoutMs: 90_000,
       log: logTo("wrangler"),
+      signal,
     });
     cleanups.push(() => wrangler.stop());
     checkpoint();
@@ -206,31 +224,27 @@ export async function startStack(
     }, timing.cronSeconds * 1000);
     cleanups.push(() => clearInterval(cron));
 
-    log("starting the FP fleets …");
-    const fleets = new Map<string, Fleet>();
-    const fleetLog = logTo("fleet");
-    for (const [i, chain] of chains.entries()) {
-      const consumer = consumers[i];
-      if (!consumer) continue;
-      const fleet = await startFleet({
-        chain: chain.id,
-        edgeUrl: wrangler.url,
-        l2RpcUrl: chain.l2RpcUrl,
-        babylonRpcUrl: babylonRunning?.url ?? "",
-        babylonChainId,
-        contractAddress: chain.contractAddress,
-        bsnId: chain.bsnId,
-        fps: consumer.finalityProviders.map((fp) => ({
-          name: fp.account,
+    log("starting the FP daemons …");
+    const fps = await startFpDaemons({
+      dataDir: options.dataDir,
+      edgeUrl: wrangler.url,
+      babylonRpcUrl: babylonRunning?.url ?? "",
+      babylonChainId,
+      chains: chains.map((c) => ({ id: c.id, contractAddress: c.contractAddress, l2RpcUrl: c.l2RpcUrl })),
+      fps: consumers.flatMap((consumer) =>
+        consumer.finalityProviders.map((fp) => ({
+          chain: consumer.bsnId,
+          fp: fp.account,
           btcSecretKeyHex: fp.btcSecretKeyHex,
         })),
-        confirmations: FLEET_CONFIRMATIONS,
-        log: (line) => fleetLog(`${new Date().toISOString()} ${chain.id} ${line}\n`),
-      });
-      fleets.set(chain.id, fleet);
-      cleanups.push(() => fleet.stop());
-      checkpoint();
-    }
+      ),
+      confirmations: FP_CONFIRMATIONS,
+      commitSize: FP_COMMIT_SIZE,
+      commitMargin: FP_COMMIT_MARGIN,
+      log: (line) => log(`fp ${line}`),
+    });
+    cleanups.push(() => fps.stop());
+    checkpoint();
 
     const timers = options.scenarios.map((s) => setTimeout(() => void runScenario(s), s.atSec * 1000));
     cleanups.push(() => timers.forEach(clearTimeout));
@@ -238,16 +252,16 @@ export async function startStack(
       try {
         if (s.kind === "offline") {
           log(`scenario: ${s.chain} ${s.fp} goes offline for ${s.forSec} s`);
-          fleets.get(s.chain)?.setOnline(s.fp, false);
+          await fps.setOnline(s.chain, s.fp, false);
           timers.push(
             setTimeout(() => {
               log(`scenario: ${s.chain} ${s.fp} is back online`);
-              fleets.get(s.chain)?.setOnline(s.fp, true);
+              void fps.setOnline(s.chain, s.fp, true);
             }, s.forSec * 1000),
           );
         } else if (s.kind === "equivocate") {
-          const done = await fleets.get(s.chain)?.equivocateOnce(s.fp);
-          log(`scenario: ${s.chain} ${s.fp} equivocated at height ${done?.height}`);
+          const done = await fps.equivocateOnce(s.chain, s.fp);
+          log(`scenario: ${s.chain} ${s.fp} equivocated at height ${done.height}`);
         } else {
           const url = chains.find((c) => c.id === s.chain)?.l2RpcUrl;
           if (!url) throw new Error(`no chain ${s.chain}`);
@@ -268,7 +282,7 @@ export async function startStack(
       },
       babylonChainId,
       chains,
-      fleets,
+      fps,
       babylon,
       l2,
       startupMs: Date.now() - started,
@@ -280,17 +294,7 @@ export async function startStack(
   }
 }
 
-/** One JSON-RPC call to an anvil node (its `anvil_*` / `evm_*` controls). */
-export async function l2Rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await res.json()) as { result?: unknown; error?: { message?: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
+export { l2Rpc };
 
 /** `anvil_reorg`: replaces the last `depth` blocks with as many new, empty ones. */
 export async function l2Reorg(url: string, depth: number): Promise<void> {

@@ -1,8 +1,8 @@
 /**
- * @module One compact live line per chain, from the Worker's public API (and the fleet's own view of who is
- * online): latest block, finalized tip, lag, FPs voting, and the share of power those FPs hold.
+ * @module One compact live line per chain, from the Worker's public API (and how many of the chain's FP daemons
+ * are running): latest block, finalized tip, lag, FPs voting, and the share of power those FPs hold.
  */
-import type { Fleet } from "../fleet/fleet.ts";
+import type { FpDaemons } from "./fp-daemons.ts";
 
 type Status = {
   l2Head: { number: number };
@@ -17,7 +17,7 @@ type Providers = {
 export async function chainStatusLine(
   edgeUrl: string,
   chain: string,
-  fleet: Fleet | undefined,
+  fps: FpDaemons | undefined,
 ): Promise<string> {
   try {
     const get = async <T>(path: string): Promise<T> => {
@@ -25,20 +25,21 @@ export async function chainStatusLine(
       if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
       return (await res.json()) as T;
     };
-    const [status, table] = await Promise.all([
+    const [status, table, daemons] = await Promise.all([
       get<Status>("/status"),
       get<Providers>("/finality-providers?window=10"),
+      fps?.status(chain),
     ]);
     const total = table.providers.reduce((sum, p) => sum + BigInt(p.power), 0n);
     const voting = table.providers.filter((p) => p.recentVotes.count > 0 && !p.slashed);
     const votingPower = voting.reduce((sum, p) => sum + BigInt(p.power), 0n);
     const share = total > 0n ? Number((votingPower * 1000n) / total) / 10 : 0;
-    const online = fleet ? fleet.status().filter((s) => s.online).length : voting.length;
+    const running = daemons ? daemons.filter((d) => d.running).length : voting.length;
     const tip = status.finalizedTip ? String(status.finalizedTip.number) : "-";
     const lag = status.lag ? `${status.lag.blocks} blk / ${status.lag.seconds} s` : "-";
     return (
       `${chain.padEnd(16)} latest ${String(status.l2Head.number).padStart(6)}  finalized ${tip.padStart(6)}  ` +
-      `lag ${lag.padEnd(13)} FPs voting ${voting.length}/${table.providers.length} (fleet online ${online})  ` +
+      `lag ${lag.padEnd(13)} FPs voting ${voting.length}/${table.providers.length} (daemons up ${running})  ` +
       `power ${share.toFixed(1)}%`
     );
   } catch (error) {

@@ -9,7 +9,9 @@ export type ProviderErrorCode =
   | "invalid_commit_range"
   | "invalid_height"
   | "invalid_block_hash"
-  | "randomness_mismatch";
+  | "randomness_mismatch"
+  | "invalid_signer_options"
+  | "invalid_key_response";
 
 /** The signer refused a request that would produce a message the contract rejects (or worse). */
 export class ProviderError extends BaseError {

@@ -4,8 +4,15 @@
  */
 export {
   type BuildRandomnessCommitParameters,
+  type BuildRandomnessCommitWithKeyParameters,
   type BuiltRandomnessCommit,
   buildRandomnessCommit,
+  buildRandomnessCommitWithKey,
+  buildUnsignedCommit,
+  type CommitRange,
+  commitHeights,
+  signedCommit,
+  type UnsignedRandomnessCommit,
 } from "./build-commit.ts";
 export {
   createMemoryDoubleSignGuard,
@@ -13,6 +20,7 @@ export {
   type DoubleSignKey,
   type SignedVote,
 } from "./double-sign-guard.ts";
+export { createLocalEotsKey, type EotsKey, type LocalEotsKeyOptions } from "./eots-key.ts";
 export { DoubleSignError, ProviderError, type ProviderErrorCode } from "./errors.ts";
 export { alignToGrid, isScheduledHeight } from "./grid.ts";
 export {

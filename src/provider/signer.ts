@@ -5,23 +5,26 @@
  */
 import {
   bytesToHex,
-  deriveRandomness,
-  eotsSign,
   equalBytes,
   hexToBytes,
-  type Randomness,
   signingContext,
   toUint64,
   verifyMerkleProof,
   voteMessage,
-  xOnlyPublicKey,
 } from "../crypto/index.ts";
-import { buildRandomnessCommit } from "./build-commit.ts";
+import { buildRandomnessCommitWithKey } from "./build-commit.ts";
 import {
   createMemoryDoubleSignGuard,
   type DoubleSignGuard,
   type DoubleSignKey,
 } from "./double-sign-guard.ts";
+import {
+  checkPublicRandomness,
+  checkVoteSignature,
+  createLocalEotsKey,
+  type EotsKey,
+  type LocalEotsKeyOptions,
+} from "./eots-key.ts";
 import { DoubleSignError, ProviderError } from "./errors.ts";
 import {
   type CommitPublicRandomnessExecuteMsg,
@@ -32,9 +35,16 @@ import { type BuiltCommit, createMemoryProofStore, type ProofScope, type ProofSt
 
 type U64 = number | bigint;
 
-export type FinalityProviderSignerOptions = {
+/**
+ * Give exactly one of `secretKey` (wrapped in {@link createLocalEotsKey}, with `randomness` and
+ * `auxRand` as its options) or `key` (any {@link EotsKey}, e.g. a remote eotsd; it owns its own
+ * randomness, so `randomness` and `auxRand` are refused with it).
+ */
+export type FinalityProviderSignerOptions = LocalEotsKeyOptions & {
   /** The EOTS/BTC secret key, 32 bytes. */
-  secretKey: Uint8Array;
+  secretKey?: Uint8Array;
+  /** The key that signs, instead of `secretKey`. */
+  key?: EotsKey;
   /** The rollup BSN id the provider registered with: keys the randomness (not the Babylon chain id). */
   bsnId: string;
   /** The Babylon Genesis chain id: part of both signing contexts. */
@@ -49,10 +59,6 @@ export type FinalityProviderSignerOptions = {
   emptySigningContext?: boolean;
   proofStore?: ProofStore;
   doubleSignGuard?: DoubleSignGuard;
-  /** Per-height randomness; defaults to eotsd's `deriveRandomness(secretKey, bsnId, height)`. */
-  randomness?: (height: bigint) => Randomness;
-  /** BIP-340 auxiliary randomness per commit signature; defaults to 32 fresh random bytes. */
-  auxRand?: () => Uint8Array;
 };
 
 export type CommitPublicRandomnessParameters = { startHeight: U64; numPubRand: U64 };
@@ -84,8 +90,6 @@ export type FinalityProviderSigner = {
   ): Promise<SubmitFinalitySignatureExecuteMsg>;
 };
 
-const randomAux = (): Uint8Array => crypto.getRandomValues(new Uint8Array(32));
-
 function toBlockHash(blockHash: Uint8Array | `0x${string}`): Uint8Array {
   if (typeof blockHash !== "string") return Uint8Array.from(blockHash);
   if (!blockHash.startsWith("0x")) {
@@ -96,10 +100,52 @@ function toBlockHash(blockHash: Uint8Array | `0x${string}`): Uint8Array {
   return hexToBytes(blockHash.slice(2), "blockHash");
 }
 
+/** The key the options name: a given {@link EotsKey}, or a local one over `secretKey`. */
+function signerKey(options: FinalityProviderSignerOptions): EotsKey {
+  const { key, secretKey } = options;
+  if ((key === undefined) === (secretKey === undefined)) {
+    throw new ProviderError("invalid_signer_options", "Give exactly one of secretKey or key", {
+      field: key === undefined ? "secretKey" : "key",
+    });
+  }
+  if (secretKey !== undefined) {
+    return createLocalEotsKey(secretKey, { randomness: options.randomness, auxRand: options.auxRand });
+  }
+  if (options.randomness !== undefined || options.auxRand !== undefined) {
+    throw new ProviderError("invalid_signer_options", "randomness and auxRand apply only with secretKey", {
+      field: options.randomness === undefined ? "auxRand" : "randomness",
+    });
+  }
+  if (!(key?.publicKey instanceof Uint8Array) || key.publicKey.length !== 32) {
+    throw new ProviderError("invalid_signer_options", "key.publicKey must be a 32-byte x-only key", {
+      field: "key",
+    });
+  }
+  return key;
+}
+
+/**
+ * Runs one task per height at a time. A second block hash at a height then waits for the first
+ * vote's claim and meets the recorded slot, so the key is never asked for the second signature.
+ */
+function createHeightQueue(): <T>(height: bigint, task: () => Promise<T>) => Promise<T> {
+  const tails = new Map<bigint, Promise<unknown>>();
+  return (height, task) => {
+    const result = (tails.get(height) ?? Promise.resolve()).then(task);
+    const tail = result.catch(() => undefined);
+    tails.set(height, tail);
+    void tail.then(() => {
+      if (tails.get(height) === tail) tails.delete(height);
+    });
+    return result;
+  };
+}
+
 /** Creates a signer for one key on one BSN behind one contract. */
 export function createFinalityProviderSigner(options: FinalityProviderSignerOptions): FinalityProviderSigner {
-  const secretKey = Uint8Array.from(options.secretKey);
-  const publicKey = xOnlyPublicKey(secretKey);
+  const key = signerKey(options);
+  const checksVotes = options.randomness === undefined;
+  const publicKey = Uint8Array.from(key.publicKey);
   const publicKeyHex = bytesToHex(publicKey);
   const { bsnId } = options;
   const activation = toUint64(options.bsnActivationHeight, "bsnActivationHeight");
@@ -117,9 +163,8 @@ export function createFinalityProviderSigner(options: FinalityProviderSignerOpti
       };
   const proofStore = options.proofStore ?? createMemoryProofStore();
   const guard = options.doubleSignGuard ?? createMemoryDoubleSignGuard();
-  const randomness = options.randomness ?? ((height: bigint) => deriveRandomness(secretKey, bsnId, height));
-  const auxRand = options.auxRand ?? randomAux;
   const scope: ProofScope = { publicKeyHex, bsnId };
+  const oneVotePerHeight = createHeightQueue();
 
   /** Refuses heights the contract would never accept a vote for. */
   function assertScheduled(height: bigint, field: string): void {
@@ -139,6 +184,60 @@ export function createFinalityProviderSigner(options: FinalityProviderSignerOpti
     }
   }
 
+  /** The guard is consulted before the key is: a taken slot never reaches `signEots`. */
+  async function vote(
+    height: bigint,
+    blockHash: Uint8Array,
+    parameters: SubmitFinalitySignatureParameters,
+    l1BlockNumber: bigint | undefined,
+  ): Promise<SubmitFinalitySignatureExecuteMsg> {
+    const slot: DoubleSignKey = { publicKeyHex, bsnId, height };
+    const recorded = await guard.get(slot);
+    if (recorded && !equalBytes(recorded.blockHash, blockHash)) {
+      throw new DoubleSignError(height, bytesToHex(recorded.blockHash), bytesToHex(blockHash));
+    }
+
+    const stored = await proofStore.get(scope, height);
+    if (stored === undefined) {
+      throw new ProviderError(
+        "height_not_committed",
+        `No public randomness was committed for height ${height}`,
+        {
+          field: "height",
+        },
+      );
+    }
+    const pubRands = await key.publicRandomness(bsnId, [height]);
+    checkPublicRandomness([height], pubRands);
+    const pubRand = pubRands[0] as Uint8Array;
+    assertProofMatches(stored.commit, stored.proof, pubRand, height);
+
+    let signature = recorded?.signature;
+    if (signature === undefined) {
+      const message = voteMessage(contexts.vote, height, blockHash);
+      const fresh = await key.signEots(bsnId, height, message);
+      // A caller-supplied `randomness` may be deliberately invalid (tests of the contract's EOTS refusals).
+      if (checksVotes) checkVoteSignature(publicKey, pubRand, message, fresh, height);
+      // The claim is the atomic step: if another signer sharing the guard won the slot with another
+      // hash, drop ours unsent.
+      const winner = await guard.claim(slot, { blockHash, signature: fresh });
+      if (!equalBytes(winner.blockHash, blockHash)) {
+        throw new DoubleSignError(height, bytesToHex(winner.blockHash), bytesToHex(blockHash));
+      }
+      signature = winner.signature;
+    }
+    return submitFinalitySignatureMsg({
+      publicKeyHex,
+      height,
+      pubRand,
+      proof: stored.proof,
+      blockHash,
+      signature,
+      l1BlockNumber,
+      l1BlockHashHex: parameters.l1BlockHashHex,
+    });
+  }
+
   return {
     publicKey: Uint8Array.from(publicKey),
     publicKeyHex,
@@ -149,14 +248,13 @@ export function createFinalityProviderSigner(options: FinalityProviderSignerOpti
       const numPubRand = toUint64(parameters.numPubRand, "numPubRand");
       // The contract accepts a misaligned start, but then no scheduled height is in the commit.
       assertScheduled(startHeight, "startHeight");
-      const built = buildRandomnessCommit({
-        secretKey,
+      const built = await buildRandomnessCommitWithKey({
+        key,
+        bsnId,
         context: contexts.commit,
         startHeight,
         numPubRand,
         interval,
-        randomness,
-        auxRand: auxRand(),
       });
       await proofStore.putMany(scope, built.proofs);
       const { commit } = built;
@@ -179,46 +277,7 @@ export function createFinalityProviderSigner(options: FinalityProviderSignerOpti
           ? undefined
           : toUint64(parameters.l1BlockNumber, "l1BlockNumber");
       assertScheduled(height, "height");
-
-      const key: DoubleSignKey = { publicKeyHex, bsnId, height };
-      const recorded = await guard.get(key);
-      if (recorded && !equalBytes(recorded.blockHash, blockHash)) {
-        throw new DoubleSignError(height, bytesToHex(recorded.blockHash), bytesToHex(blockHash));
-      }
-
-      const stored = await proofStore.get(scope, height);
-      if (stored === undefined) {
-        throw new ProviderError(
-          "height_not_committed",
-          `No public randomness was committed for height ${height}`,
-          {
-            field: "height",
-          },
-        );
-      }
-      const { pubRand, privRand } = randomness(height);
-      assertProofMatches(stored.commit, stored.proof, pubRand, height);
-
-      let signature = recorded?.signature;
-      if (signature === undefined) {
-        const fresh = eotsSign(secretKey, privRand, voteMessage(contexts.vote, height, blockHash));
-        // The claim is the atomic step: if another call won the slot with another hash, drop ours unsent.
-        const winner = await guard.claim(key, { blockHash, signature: fresh });
-        if (!equalBytes(winner.blockHash, blockHash)) {
-          throw new DoubleSignError(height, bytesToHex(winner.blockHash), bytesToHex(blockHash));
-        }
-        signature = winner.signature;
-      }
-      return submitFinalitySignatureMsg({
-        publicKeyHex,
-        height,
-        pubRand,
-        proof: stored.proof,
-        blockHash,
-        signature,
-        l1BlockNumber,
-        l1BlockHashHex: parameters.l1BlockHashHex,
-      });
+      return oneVotePerHeight(height, () => vote(height, blockHash, parameters, l1BlockNumber));
     },
   };
 }

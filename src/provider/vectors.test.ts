@@ -5,6 +5,7 @@ import { checkCommitPublicRandomness, checkSubmitFinalitySignature } from "../co
 import { bytesToBase64, bytesToHex, deriveRandomness, hexToBytes, type Randomness } from "../crypto/index.ts";
 import {
   createFinalityProviderSigner,
+  createLocalEotsKey,
   createMemoryProofStore,
   type FinalityProviderSignerOptions,
 } from "./index.ts";
@@ -31,15 +32,24 @@ describe.skipIf(!vectors)("known answers: rollup-flow-with-context.json", () => 
     return { privRand: hexToBytes(v.sec_rands[i] as string), pubRand: hexToBytes(v.pub_rands[i] as string) };
   };
 
-  const signerFor = (): FinalityProviderSignerOptions => ({
-    secretKey: hexToBytes(v.fp_sk),
+  const keyOptions = () => ({
+    randomness: derivedWith(v.chain_id) ? undefined : vectorRandomness,
+    auxRand: () => new Uint8Array(32), // the vector's commit signature used aux_rand = 0
+  });
+
+  // The same signer from the raw secret key and from an EotsKey over it: both must hit every byte.
+  const via = {
+    secretKey: () => ({ secretKey: hexToBytes(v.fp_sk), ...keyOptions() }),
+    key: () => ({ key: createLocalEotsKey(hexToBytes(v.fp_sk), keyOptions()) }),
+  };
+
+  const signerFor = (keyed: keyof typeof via): FinalityProviderSignerOptions => ({
+    ...via[keyed](),
     bsnId: v.chain_id,
     babylonChainId: v.chain_id,
     contractAddress: v.contract_address,
     bsnActivationHeight: v.start_height,
     finalitySignatureInterval: v.interval,
-    randomness: derivedWith(v.chain_id) ? undefined : vectorRandomness,
-    auxRand: () => new Uint8Array(32), // the vector's commit signature used aux_rand = 0
     proofStore: createMemoryProofStore(),
   });
 
@@ -49,50 +59,59 @@ describe.skipIf(!vectors)("known answers: rollup-flow-with-context.json", () => 
     expect(derivedWith(v.chain_id)).toBe(false);
   });
 
-  it("the signer reproduces the commitment, commit signature, proof at 105 and both EOTS signatures", async () => {
-    const signer = createFinalityProviderSigner(signerFor());
-    expect(signer.publicKeyHex).toBe(v.fp_pubkey_hex);
-    const { msg, commit } = await signer.commitPublicRandomness({
-      startHeight: v.start_height,
-      numPubRand: v.num_pub_rand,
-    });
-    const body = msg.commit_public_randomness;
-    expect(body.commitment).toBe(b64(v.commitment));
-    expect(body.signature).toBe(b64(v.commit_bip340_sig_aux0));
+  it.each(["secretKey", "key"] as const)(
+    "the signer (%s) reproduces the commitment, commit signature, proof at 105 and both EOTS signatures",
+    async (keyed) => {
+      const signer = createFinalityProviderSigner(signerFor(keyed));
+      expect(signer.publicKeyHex).toBe(v.fp_pubkey_hex);
+      const { msg, commit } = await signer.commitPublicRandomness({
+        startHeight: v.start_height,
+        numPubRand: v.num_pub_rand,
+      });
+      const body = msg.commit_public_randomness;
+      expect(body.commitment).toBe(b64(v.commitment));
+      expect(body.signature).toBe(b64(v.commit_bip340_sig_aux0));
 
-    const [vote1, vote2] = v.votes;
-    if (!vote1 || !vote2) throw new Error("vector needs two votes");
-    const first = (
-      await signer.submitFinalitySignature({ height: v.vote_height, blockHash: hexToBytes(vote1.block_hash) })
-    ).submit_finality_signature;
-    expect(first.pub_rand).toBe(b64(v.pub_rands[1] as string));
-    expect(first.proof).toEqual({
-      total: v.proof.total,
-      index: v.proof.index,
-      leaf_hash: b64(v.proof.leaf_hash),
-      aunts: v.proof.aunts.map(b64),
-    });
-    expect(first.signature).toBe(b64(vote1.eots_sig));
+      const [vote1, vote2] = v.votes;
+      if (!vote1 || !vote2) throw new Error("vector needs two votes");
+      const first = (
+        await signer.submitFinalitySignature({
+          height: v.vote_height,
+          blockHash: hexToBytes(vote1.block_hash),
+        })
+      ).submit_finality_signature;
+      expect(first.pub_rand).toBe(b64(v.pub_rands[1] as string));
+      expect(first.proof).toEqual({
+        total: v.proof.total,
+        index: v.proof.index,
+        leaf_hash: b64(v.proof.leaf_hash),
+        aunts: v.proof.aunts.map(b64),
+      });
+      expect(first.signature).toBe(b64(vote1.eots_sig));
 
-    // The vector's second vote equivocates; only a signer with a fresh guard will produce it.
-    const other = createFinalityProviderSigner(signerFor());
-    await other.commitPublicRandomness({ startHeight: v.start_height, numPubRand: v.num_pub_rand });
-    const fork = (
-      await other.submitFinalitySignature({ height: v.vote_height, blockHash: hexToBytes(vote2.block_hash) })
-    ).submit_finality_signature;
-    expect(fork.signature).toBe(b64(vote2.eots_sig));
+      // The vector's second vote equivocates; only a signer with a fresh guard will produce it.
+      const other = createFinalityProviderSigner(signerFor(keyed));
+      await other.commitPublicRandomness({ startHeight: v.start_height, numPubRand: v.num_pub_rand });
+      const fork = (
+        await other.submitFinalitySignature({
+          height: v.vote_height,
+          blockHash: hexToBytes(vote2.block_hash),
+        })
+      ).submit_finality_signature;
+      expect(fork.signature).toBe(b64(vote2.eots_sig));
 
-    const rules = {
-      config: {
-        bsn_activation_height: v.start_height,
-        finality_signature_interval: v.interval,
-        min_pub_rand: 4,
-      },
-      babylonChainId: v.chain_id,
-      contractAddress: v.contract_address,
-    };
-    checkCommitPublicRandomness(body, rules);
-    checkSubmitFinalitySignature(first, rules, commit);
-    checkSubmitFinalitySignature(fork, rules, commit);
-  });
+      const rules = {
+        config: {
+          bsn_activation_height: v.start_height,
+          finality_signature_interval: v.interval,
+          min_pub_rand: 4,
+        },
+        babylonChainId: v.chain_id,
+        contractAddress: v.contract_address,
+      };
+      checkCommitPublicRandomness(body, rules);
+      checkSubmitFinalitySignature(first, rules, commit);
+      checkSubmitFinalitySignature(fork, rules, commit);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 /**
  * The whole local stack end to end, through public HTTP only (the Worker's API and the L2 nodes' JSON-RPC):
- * two anvil L2s, the Babylon emulator, `wrangler dev`, and an FP fleet per chain — started exactly as `npm start`
+ * two anvil L2s, the Babylon emulator, `wrangler dev`, and a `finality-edge-fp` daemon per FP — started exactly as `npm start`
  * starts them, with fast timings and free ports. Bounded: every wait has a deadline; everything is stopped by
  * pid / process group in afterAll.
  */
@@ -13,7 +13,8 @@ import { runLoad } from "../../bench/load/run-load.ts";
 import { haveAnvil } from "../../devnet/processes.ts";
 import { parseStackOptions, type StackOptions } from "../../devnet/stack/options.ts";
 import {
-  FLEET_CONFIRMATIONS,
+  FP_COMMIT_SIZE,
+  FP_CONFIRMATIONS,
   l2Reorg,
   l2Rpc,
   type Stack,
@@ -41,6 +42,7 @@ type Finality = {
 };
 
 let stack: Stack;
+let stackOptions: StackOptions;
 let dataDir: string;
 const api = (path: string) =>
   fetch(`${stack.urls.edge}/v1/chains/${path}`, { signal: AbortSignal.timeout(10_000) });
@@ -106,6 +108,7 @@ describeStack("npm start's stack, end to end over HTTP", () => {
       ],
       {},
     ) as StackOptions;
+    stackOptions = options;
     stack = await startStack(options, (line) => console.log(`[stack] ${line}`));
     console.log(`stack e2e: start-up took ${(stack.startupMs / 1000).toFixed(1)} s`);
   }, 180_000);
@@ -231,9 +234,7 @@ describeStack("npm start's stack, end to end over HTTP", () => {
   }, 120_000);
 
   it("stalls while an FP with more than 1/3 of the power is offline, and resumes when it returns", async () => {
-    const fleet = stack.fleets.get(CHAIN_B);
-    if (!fleet) throw new Error("no fleet B");
-    fleet.setOnline("fp-b1", false); // 4.0M of 10.0M: the other 6.0M are below 2/3
+    await stack.fps.setOnline(CHAIN_B, "fp-b1", false); // 4.0M of 10.0M: the other 6.0M are below 2/3
     try {
       // Votes it sent before going offline still land (queue, batch, block): wait until the tip settles.
       const stalledAt = await until("the tip settles", 40_000, async () => {
@@ -248,19 +249,23 @@ describeStack("npm start's stack, end to end over HTTP", () => {
       expect(now.finalizedTip?.number).toBe(stalledAt);
       expect(now.lag?.blocks).toBeGreaterThanOrEqual(5);
     } finally {
-      fleet.setOnline("fp-b1", true);
+      // Its daemon starts again on the same home and resumes from its state database.
+      await stack.fps.setOnline(CHAIN_B, "fp-b1", true);
     }
     const head = (await status(CHAIN_B)).l2Head.number;
     await until("finality resumes", 90_000, async () => ((await tipOf(CHAIN_B)) >= head ? true : undefined));
   });
 
   it("slashes an equivocating FP and leaves its power out of later decisions", async () => {
-    const fleet = stack.fleets.get(CHAIN_B);
-    if (!fleet) throw new Error("no fleet B");
-    const fpB4 = fleet.status().find((s) => s.fp === "fp-b4")?.btcPk;
+    const fpB4 = (await stack.fps.status(CHAIN_B)).find((s) => s.fp === "fp-b4")?.btcPk;
     const before = await json<Finality>(`${CHAIN_B}/blocks/${await tipOf(CHAIN_B)}/finality`);
     expect(before.quorum?.totalPower).toBe("10000000");
-    await fleet.equivocateOnce("fp-b4");
+    await stack.fps.equivocateOnce(CHAIN_B, "fp-b4");
+    // The FP's own daemon sees it is slashed, stops signing and exits 3 (the supervisor does not restart it).
+    await until("fp-b4's daemon exits 3", 60_000, async () => {
+      const daemon = (await stack.fps.status(CHAIN_B)).find((s) => s.fp === "fp-b4");
+      return daemon?.exitCode === 3 && !daemon.running ? true : undefined;
+    });
     await until("fp-b4 slashed", 60_000, async () => {
       const table = await json<{ providers: { fpBtcPk: string; slashed: boolean }[] }>(
         `${CHAIN_B}/finality-providers`,
@@ -282,7 +287,7 @@ describeStack("npm start's stack, end to end over HTTP", () => {
   it("never reports a reorged-out block finalized, and finalizes the replacement blocks", async () => {
     const chain = stack.chains.find((c) => c.id === CHAIN_A);
     if (!chain) throw new Error("no chain A");
-    // Interval mining paused, so the head stands still: FPs vote FLEET_CONFIRMATIONS blocks behind it, so the
+    // Interval mining paused, so the head stands still: FPs vote FP_CONFIRMATIONS blocks behind it, so the
     // top blocks are known to the edge, pending, and unvoted.
     await l2Rpc(chain.l2RpcUrl, "evm_setIntervalMining", [0]);
     const heights: number[] = [];
@@ -290,13 +295,13 @@ describeStack("npm start's stack, end to end over HTTP", () => {
     try {
       // The node's own head (the fleet reads the same node, so it has seen no block above it).
       const top = Number(await l2Rpc(chain.l2RpcUrl, "eth_blockNumber", []));
-      for (let i = 0; i < FLEET_CONFIRMATIONS; i++) heights.push(top - i);
+      for (let i = 0; i < FP_CONFIRMATIONS; i++) heights.push(top - i);
       for (const h of heights) {
         const answer = await json<Finality>(`${CHAIN_A}/blocks/${h}/finality`);
         expect(answer.finalized).toBe(false);
         dropped.push(answer.block.hash);
       }
-      await l2Reorg(chain.l2RpcUrl, FLEET_CONFIRMATIONS);
+      await l2Reorg(chain.l2RpcUrl, FP_CONFIRMATIONS);
     } finally {
       await l2Rpc(chain.l2RpcUrl, "evm_setIntervalMining", [1]);
     }
@@ -352,12 +357,9 @@ describeStack("npm start's stack, end to end over HTTP", () => {
     );
 
     // Every submission the edge accepted ends on chain (or as a duplicate of what is there).
-    const slashedFp = stack.fleets
-      .get(CHAIN_B)
-      ?.status()
-      .find((s) => s.fp === "fp-b4")?.btcPk;
-    for (const [chain, fleet] of stack.fleets) {
-      const ids = fleet.acceptedIds();
+    const slashedFp = (await stack.fps.status(CHAIN_B)).find((s) => s.fp === "fp-b4")?.btcPk;
+    for (const chain of [CHAIN_A, CHAIN_B]) {
+      const ids = stack.fps.acceptedIds(chain);
       expect(ids.length).toBeGreaterThan(10);
       const records = await until(`${chain}: no submission left queued`, 120_000, async () => {
         const all = await Promise.all(
@@ -373,4 +375,44 @@ describeStack("npm start's stack, end to end over HTTP", () => {
       expect(lost).toEqual([]);
     }
   });
+
+  it("restarts past the daemons' second commit: both tips advance within 30 s and keep up with the heads", async () => {
+    // Every voting daemon has its second commit accepted (the one that broke a restart before: the heights of the
+    // first commit it had not voted yet were given up). Commits are FP_COMMIT_SIZE heights long.
+    await until("every daemon past its second commit", 240_000, async () => {
+      const all = await stack.fps.status();
+      const voting = all.filter((d) => d.fp !== "fp-b4");
+      return voting.every((d) => (d.status?.committedTo ?? 0) >= 2 * FP_COMMIT_SIZE) ? true : undefined;
+    });
+    const before = { a: await tipOf(CHAIN_A), b: await tipOf(CHAIN_B) };
+    await stack.stop();
+    stack = await startStack(stackOptions, (line) => console.log(`[stack] ${line}`));
+    const restartedAt = Date.now();
+    for (const [chain, tip] of [
+      [CHAIN_A, before.a],
+      [CHAIN_B, before.b],
+    ] as const) {
+      await until(
+        `${chain}: the tip passes ${tip} after the restart`,
+        30_000 - (Date.now() - restartedAt),
+        async () => ((await tipOf(chain)) > tip ? true : undefined),
+      );
+    }
+    console.log(
+      `stack e2e: both tips advanced ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`,
+    );
+    // Keeping up: within a minute the lag is back to a few blocks on both chains, and no daemon gave up a height.
+    for (const chain of [CHAIN_A, CHAIN_B]) {
+      await until(`${chain}: lag back under 8 blocks`, 60_000, async () => {
+        const s = await status(chain);
+        return s.lag !== null && s.lag.blocks <= 8 ? true : undefined;
+      });
+    }
+    for (const daemon of await stack.fps.status()) {
+      if (daemon.fp === "fp-b4") continue;
+      expect(daemon.running, `${daemon.chain}/${daemon.fp} running`).toBe(true);
+      // What the old fleet did after a restart: give up the unvoted heights of an earlier commit.
+      expect(daemon.status?.counters.skipped ?? {}, `${daemon.chain}/${daemon.fp} skipped`).toEqual({});
+    }
+  }, 360_000);
 });
