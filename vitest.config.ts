@@ -44,6 +44,7 @@ export default defineConfig({
       "sdk/src/**/*.test.ts",
       "devnet/**/*.test.ts",
       "fp-daemon/**/*.test.ts",
+      "gadget/**/*.test.ts",
       "test/unit/**/*.test.ts",
       "test/devnet/**/*.test.ts",
     ],

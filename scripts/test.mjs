@@ -14,6 +14,7 @@ const quietEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF
 /** A gate either passes or fails as a whole; a suite reports its own test counts. */
 const steps = [
   { name: "codegen drift", cmd: ["node", "scripts/codegen.mjs", "--check"] },
+  { name: "proto drift", cmd: ["node", "scripts/proto-gen.mjs", "--check"] },
   { name: "worker types", cmd: ["npx", "wrangler", "types", "--check", "--strict-vars=false"] },
   { name: "typecheck src", cmd: ["npx", "tsc", "-p", "tsconfig.json"] },
   { name: "typecheck node", cmd: ["npx", "tsc", "-p", "tsconfig.node.json"] },

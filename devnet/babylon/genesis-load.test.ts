@@ -86,8 +86,18 @@ describe("genesis loading", () => {
       "$.btc.k: must be smaller than w (4), as Babylon's btccheckpoint params require",
     ]);
     expect(one((g) => (g.consumers[0].finalityProviders[0].delegations[0].startHeight = 250))).toEqual([
-      "$.consumers[0].finalityProviders[0].delegations[0].startHeight: must be ≤ btc.baseHeight (200), the BTC tip at genesis",
+      "$.consumers[0].finalityProviders[0].delegations[0].startHeight: must be ≤ btc.tipHeight (200), the BTC tip at genesis",
     ]);
+    expect(one((g) => (g.consumers[0].finalityProviders[0].delegations[0].startHeight = 149))).toEqual([
+      "$.consumers[0].finalityProviders[0].delegations[0].startHeight: must be ≥ btc.baseHeight (150): the light client holds no header below its base",
+    ]);
+    // Without tipHeight the base header is the genesis tip: every delegation must start at it.
+    const baseOnly = one((g) => delete g.btc.tipHeight);
+    expect(baseOnly).toHaveLength(8);
+    expect(baseOnly).toContain(
+      "$.consumers[0].finalityProviders[0].delegations[1].startHeight: must be ≤ btc.baseHeight (150), the BTC tip at genesis",
+    );
+    expect(one((g) => (g.btc.tipHeight = 149))).toContain("$.btc.tipHeight: must be in [150, 4294967294]");
     expect(
       one((g) => (g.consumers[0].finalityProviders[1].delegations[1].unbondAtBtcHeight = 64170)),
     ).toEqual([
@@ -125,6 +135,11 @@ describe("genesis loading", () => {
     ]);
     expect(one((g) => (g.btc.baseTime = 1_900_000_000))).toEqual([
       "$.btc.baseTime: must not be after genesisTime (1767225600)",
+      "$.btc.tipHeight: its header (baseTime + 50 × 600 s = 1900030000) must not be after genesisTime (1767225600)",
+    ]);
+    // The genesis headers are 600 s apart from the base: the genesis tip's must not postdate genesis either.
+    expect(one((g) => (g.btc.baseTime += 1))).toEqual([
+      "$.btc.tipHeight: its header (baseTime + 50 × 600 s = 1767225601) must not be after genesisTime (1767225600)",
     ]);
     expect(one((g) => (g.consumers[0].finalityProviders[0].delegations[0].totalSat = 5))).toEqual([
       "$.consumers[0].finalityProviders[0].delegations[0].totalSat: must be ≥ 10000",

@@ -10,13 +10,15 @@ import { readFileSync } from "node:fs";
 import { EnglishMnemonic } from "@cosmjs/crypto";
 import { bytesToHex, hexToBytes, xOnlyPublicKey } from "../../src/crypto/index.ts";
 import defaultGenesisJson from "./genesis.default.json" with { type: "json" };
-import type {
-  ChainTiming,
-  DevnetGenesis,
-  GenesisAccount,
-  GenesisConsumer,
-  GenesisDelegation,
-  GenesisFinalityProvider,
+import {
+  type ChainTiming,
+  type DevnetGenesis,
+  type GenesisAccount,
+  type GenesisConsumer,
+  type GenesisDelegation,
+  type GenesisFinalityProvider,
+  genesisBtcTipHeight,
+  PRE_GENESIS_BTC_SPACING_S,
 } from "./genesis.ts";
 
 /** Where the default genesis lives, relative to the repository root (for messages and docs). */
@@ -281,7 +283,7 @@ function parseAccount(c: Checker, raw: unknown, path: string): GenesisAccount {
 }
 
 function parseBtc(c: Checker, raw: unknown, genesisMs: number): DevnetGenesis["btc"] {
-  const o = c.object(raw, "$.btc", ["baseHeight", "baseTime", "k", "w"]);
+  const o = c.object(raw, "$.btc", ["baseHeight", "baseTime", "tipHeight", "k", "w"]);
   const baseHeight = c.integer(o?.baseHeight, "$.btc.baseHeight", 0, U32_MAX - 1);
   const baseTime = c.integer(o?.baseTime, "$.btc.baseTime", 1, U32_MAX);
   const k = c.integer(o?.k, "$.btc.k", 1, U32_MAX);
@@ -290,10 +292,25 @@ function parseBtc(c: Checker, raw: unknown, genesisMs: number): DevnetGenesis["b
   if (Number.isSafeInteger(k) && Number.isSafeInteger(w) && k >= w) {
     c.fail("$.btc.k", `must be smaller than w (${w}), as Babylon's btccheckpoint params require`);
   }
+  const genesisSeconds = Math.floor(genesisMs / 1000);
   if (!Number.isNaN(genesisMs) && baseTime * 1000 > genesisMs) {
-    c.fail("$.btc.baseTime", `must not be after genesisTime (${Math.floor(genesisMs / 1000)})`);
+    c.fail("$.btc.baseTime", `must not be after genesisTime (${genesisSeconds})`);
   }
-  return { baseHeight, baseTime, k, w };
+  const btc: DevnetGenesis["btc"] = { baseHeight, baseTime, k, w };
+  if (o !== undefined && "tipHeight" in o && o.tipHeight !== undefined) {
+    const tipHeight = c.integer(o.tipHeight, "$.btc.tipHeight", baseHeight, U32_MAX - 1);
+    // The genesis headers are PRE_GENESIS_BTC_SPACING_S apart from the base: the last one must precede genesis.
+    const tipTime = baseTime + (tipHeight - baseHeight) * PRE_GENESIS_BTC_SPACING_S;
+    if (!Number.isNaN(genesisMs) && tipHeight >= baseHeight && tipTime * 1000 > genesisMs) {
+      c.fail(
+        "$.btc.tipHeight",
+        `its header (baseTime + ${tipHeight - baseHeight} × ${PRE_GENESIS_BTC_SPACING_S} s = ${tipTime}) ` +
+          `must not be after genesisTime (${genesisSeconds})`,
+      );
+    }
+    btc.tipHeight = tipHeight;
+  }
+  return btc;
 }
 
 /** What a consumer's fields are checked against: the genesis account names and the BTC and staking params. */
@@ -422,11 +439,17 @@ function parseDelegation(
   const startHeight = c.integer(o?.startHeight, `${path}.startHeight`, 1, U32_MAX);
   const endHeight = c.integer(o?.endHeight, `${path}.endHeight`, 1, U32_MAX);
   const covenantSigs = c.integer(o?.covenantSigs, `${path}.covenantSigs`, 0, 64);
-  if (startHeight > context.btc.baseHeight) {
-    // The staking tx's inclusion proof must be in the light client, whose tip at genesis is the base header.
+  // The staking tx's inclusion block must be in the light client, which at genesis holds the headers from
+  // the base up to the genesis tip.
+  const tipHeight = genesisBtcTipHeight(context.btc);
+  if (startHeight > tipHeight) {
+    const field = context.btc.tipHeight === undefined ? "btc.baseHeight" : "btc.tipHeight";
+    c.fail(`${path}.startHeight`, `must be ≤ ${field} (${tipHeight}), the BTC tip at genesis`);
+  }
+  if (startHeight < context.btc.baseHeight) {
     c.fail(
       `${path}.startHeight`,
-      `must be ≤ btc.baseHeight (${context.btc.baseHeight}), the BTC tip at genesis`,
+      `must be ≥ btc.baseHeight (${context.btc.baseHeight}): the light client holds no header below its base`,
     );
   }
   if (endHeight <= startHeight)

@@ -60,10 +60,19 @@ export type DevnetGenesis = {
   accounts: GenesisAccount[];
   consumers: GenesisConsumer[];
   btc: {
-    /** Height of the light client's base header. */
+    /**
+     * Height of the light client's base header: the lowest header it holds, so no delegation may start
+     * below it (its staking tx's inclusion block must be in the light client, as on Babylon).
+     */
     baseHeight: number;
     /** Timestamp (unix seconds) of the base header. */
     baseTime: number;
+    /**
+     * The BTC tip at genesis (default `baseHeight`): the light client starts with every header from the base
+     * up to it, as a real Babylon genesis lists its `btc_headers`, each {@link PRE_GENESIS_BTC_SPACING_S}
+     * after the previous one; the last must not be after `genesisTime`. Delegations start at or below it.
+     */
+    tipHeight?: number;
     /** btccheckpoint params: confirmation depth k and finalization timeout w. */
     k: number;
     w: number;
@@ -75,6 +84,14 @@ export type DevnetGenesis = {
   /** Minimum gas price in ubbn (fees below `gas_limit × price` are rejected like a chain does). */
   minGasPriceUbbn: number;
 };
+
+/** Seconds between the genesis's BTC headers (base up to `btc.tipHeight`): Bitcoin's 10-minute target spacing. */
+export const PRE_GENESIS_BTC_SPACING_S = 600;
+
+/** The BTC light client's tip at genesis: `btc.tipHeight`, else the base header. */
+export function genesisBtcTipHeight(btc: DevnetGenesis["btc"]): number {
+  return btc.tipHeight ?? btc.baseHeight;
+}
 
 /** Timing knobs: from the environment, not the genesis, so the same genesis runs fast in tests. */
 export type ChainTiming = {

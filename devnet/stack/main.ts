@@ -67,6 +67,7 @@ Finality Edge local stack is up in ${(up.startupMs / 1000).toFixed(1)} s
   docs         ${up.urls.docs}
   Babylon RPC  ${up.urls.babylon}   (chain ${up.babylonChainId})
 ${up.chains.map((c) => `  L2 RPC       ${c.l2RpcUrl}   (${c.id}, EVM chain id ${c.evmChainId})`).join("\n")}
+${up.gadgets.map((g) => `  gadget       ${g.grpc} gRPC (op-node babylon_finality_gadget_rpc), ${g.http} HTTP   (${g.chain})`).join("\n")}
 Try: curl ${up.urls.edge}/v1/chains/${up.chains[0]?.id}/blocks/finalized/finality
 Ctrl-C stops everything.
 `);

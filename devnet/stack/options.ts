@@ -11,7 +11,8 @@ export type Scenario =
 
 export type StackOptions = {
   dataDir: string;
-  ports: { edge: number; babylon: number; l2a: number; l2b: number };
+  /** `gadgetGrpc` / `gadgetHttp`: the first chain's gadget adapter; the second chain's uses the next port (0: free). */
+  ports: { edge: number; babylon: number; l2a: number; l2b: number; gadgetGrpc: number; gadgetHttp: number };
   timing: {
     /** anvil `--block-time`, seconds. */
     l2BlockSeconds: number;
@@ -39,6 +40,18 @@ const KNOBS: Knob[] = [
     def: ".devnet",
   },
   { flag: "edge-port", env: "EDGE_PORT", help: "the Worker (wrangler dev)", def: "8787" },
+  {
+    flag: "gadget-grpc-port",
+    env: "GADGET_GRPC_PORT",
+    help: "the gadget adapters' gRPC (op-node), chain B on +1",
+    def: "50051",
+  },
+  {
+    flag: "gadget-http-port",
+    env: "GADGET_HTTP_PORT",
+    help: "the gadget adapters' HTTP routes, chain B on +1",
+    def: "8085",
+  },
   {
     flag: "babylon-port",
     env: "BABYLON_RPC_PORT",
@@ -116,6 +129,22 @@ export function stackPortChecks(options: StackOptions): { port: number; componen
     { port: options.ports.babylon, component: "Babylon emulator RPC", flag: "babylon-port" },
     { port: options.ports.l2a, component: "anvil of edge-devnet-l2", flag: "l2a-port" },
     { port: options.ports.l2b, component: "anvil of edge-devnet-l2b", flag: "l2b-port" },
+    ...[0, 1].flatMap((i) =>
+      options.ports.gadgetGrpc === 0 || options.ports.gadgetHttp === 0
+        ? []
+        : [
+            {
+              port: options.ports.gadgetGrpc + i,
+              component: `gadget gRPC of chain ${i + 1}`,
+              flag: "gadget-grpc-port",
+            },
+            {
+              port: options.ports.gadgetHttp + i,
+              component: `gadget HTTP of chain ${i + 1}`,
+              flag: "gadget-http-port",
+            },
+          ],
+    ),
   ];
 }
 
@@ -154,6 +183,8 @@ export function parseStackOptions(argv: readonly string[], env: NodeJS.ProcessEn
       babylon: port("babylon-port"),
       l2a: port("l2a-port"),
       l2b: port("l2b-port"),
+      gadgetGrpc: port("gadget-grpc-port"),
+      gadgetHttp: port("gadget-http-port"),
     },
     timing: {
       l2BlockSeconds: integer("l2-block-time", get("l2-block-time"), 1),

@@ -1,13 +1,18 @@
 // The two-BSN stack genesis: validated by the emulator's loader, the default genesis kept as it is, and an
-// in-process emulator serving both BSNs (two contracts, each BSN's four FPs in btcstaking).
+// in-process emulator serving both BSNs (two contracts, each BSN's four FPs in btcstaking) whose BTC-staking
+// activation timestamp is known, as on a real chain (the genesis delegations start above the light client's base).
 import { existsSync } from "node:fs";
+import { QueryClientImpl as LightClientQuery } from "@babylonlabs-io/babylon-proto-ts/dist/generated/babylon/btclightclient/v1/query";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createBabylonRpc,
   createFinalityQueryClient,
+  getBtcBaseHeader,
+  getBtcStakingActivation,
   getFinalityProviders,
 } from "../../src/babylon/index.ts";
 import { bytesToHex, hexToBytes, xOnlyPublicKey } from "../../src/crypto/index.ts";
+import { genesisBtcTipHeight, PRE_GENESIS_BTC_SPACING_S } from "../babylon/genesis.ts";
 import { defaultGenesis, loadGenesis } from "../babylon/genesis-load.ts";
 import type { BabylonChain } from "../babylon/index.ts";
 import { startBabylonChain } from "../babylon/index.ts";
@@ -84,6 +89,37 @@ describe("stack genesis on the emulator", () => {
       expect(config.bsn_id).toBe(contract.bsnId);
       const fps = await getFinalityProviders(rpc, contract.bsnId);
       expect(fps.map((fp) => fp.btcPk).sort()).toEqual([...(keysOf(i) ?? [])].sort());
+    }
+  });
+
+  it("knows each BSN's BTC-staking activation: the header timestamp at the earliest start + k", async () => {
+    const rpc = createBabylonRpc(chain.rpcUrl, { timeoutMs: 10_000 });
+    // Oracle: every main-chain header from the base up, read with the generated client.
+    const all = await new LightClientQuery(rpc.rpc).MainChain({
+      pagination: { key: new Uint8Array(), offset: 0, limit: 1000, countTotal: false, reverse: true },
+    });
+    const timeOf = (height: number) => {
+      const header = all.headers.find((h) => h.height === height);
+      if (!header) throw new Error(`no BTC header at ${height}`);
+      const bytes = hexToBytes(header.headerHex);
+      return new DataView(bytes.buffer, bytes.byteOffset).getUint32(68, true);
+    };
+    const base = await getBtcBaseHeader(rpc);
+    expect(base.height).toBe(genesis.btc.baseHeight);
+    for (const consumer of genesis.consumers) {
+      const starts = consumer.finalityProviders.flatMap((fp) =>
+        fp.delegations
+          .filter((d) => d.covenantSigs >= genesis.btcstaking.covenantQuorum)
+          .map((d) => d.startHeight),
+      );
+      const height = Math.min(...starts) + genesis.btc.k;
+      // Above the base header and at or below the genesis tip: a genesis header, 10 min after its parent.
+      expect(height).toBeGreaterThan(base.height);
+      expect(height).toBeLessThanOrEqual(genesisBtcTipHeight(genesis.btc));
+      expect(timeOf(height)).toBe(genesis.btc.baseTime + (height - base.height) * PRE_GENESIS_BTC_SPACING_S);
+      const activation = await getBtcStakingActivation(rpc, consumer.bsnId);
+      expect(activation, consumer.bsnId).toEqual({ btcHeight: height, timestamp: timeOf(height) });
+      expect(activation?.timestamp).not.toBeNull();
     }
   });
 });

@@ -17,6 +17,7 @@ import {
 } from "../processes.ts";
 import { startWranglerDev, type WranglerDev } from "../wrangler-dev.ts";
 import { type FpDaemons, startFpDaemons } from "./fp-daemons.ts";
+import { type GadgetAdapterInfo, startGadgetAdapters } from "./gadget-adapters.ts";
 import { type Scenario, type StackOptions, stackPortChecks } from "./options.ts";
 import { STACK_GENESIS_PATH, stackGenesis } from "./stack-genesis.ts";
 
@@ -39,6 +40,8 @@ export type Stack = {
   chains: StackChain[];
   /** One `finality-edge-fp` daemon per devnet FP. */
   fps: FpDaemons;
+  /** One `finality-edge-gadget` per chain: gRPC and HTTP addresses. */
+  gadgets: GadgetAdapterInfo[];
   babylon: Restartable;
   l2: Map<string, Restartable>;
   /** Milliseconds from the call to startStack until every component answered. */
@@ -246,6 +249,17 @@ export async function startStack(
     cleanups.push(() => fps.stop());
     checkpoint();
 
+    log("starting the gadget adapters (op-node's finality gadget interface) …");
+    const gadgets = await startGadgetAdapters({
+      edgeUrl: wrangler.url,
+      chains,
+      grpcPort: options.ports.gadgetGrpc,
+      httpPort: options.ports.gadgetHttp,
+      log: (chain) => logTo(`gadget-${chain}`),
+    });
+    cleanups.push(() => gadgets.stop());
+    checkpoint();
+
     const timers = options.scenarios.map((s) => setTimeout(() => void runScenario(s), s.atSec * 1000));
     cleanups.push(() => timers.forEach(clearTimeout));
     const runScenario = async (s: Scenario) => {
@@ -283,6 +297,7 @@ export async function startStack(
       babylonChainId,
       chains,
       fps,
+      gadgets: gadgets.adapters,
       babylon,
       l2,
       startupMs: Date.now() - started,

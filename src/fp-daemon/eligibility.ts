@@ -5,6 +5,7 @@
  */
 import {
   type BabylonRpc,
+  type BtcHeaderCache,
   computeVotingPower,
   type Delegation,
   getBtcHeightAtTimestamp,
@@ -75,6 +76,16 @@ export function createEligibilityReader(
   // A block newer than the BTC tip maps to the tip (clamped): one reading serves every such block for a
   // couple of seconds, instead of one query per height.
   let clampedTip: { timestamp: number; height: number; at: number } | undefined;
+  // Headers deep enough below the tip never change: kept in memory, so a catch-up over older blocks walks the
+  // light client once, not once per height (bounded: the most recent few thousand).
+  const headers = new Map<number, { timestamp: number; hash: string }>();
+  const headerCache: BtcHeaderCache = {
+    get: (height) => headers.get(height),
+    put: (height, header) => {
+      if (headers.size >= 4_096) headers.delete(headers.keys().next().value as number);
+      headers.set(height, header);
+    },
+  };
   async function btcHeightAt(blockTimestamp: number): Promise<number> {
     if (
       clampedTip &&
@@ -83,7 +94,7 @@ export function createEligibilityReader(
     ) {
       return clampedTip.height;
     }
-    const found = await getBtcHeightAtTimestamp(rpc, blockTimestamp);
+    const found = await getBtcHeightAtTimestamp(rpc, blockTimestamp, { headerCache });
     if (found.clamped) clampedTip = { timestamp: found.timestamp, height: found.height, at: Date.now() };
     return found.height;
   }

@@ -6,6 +6,7 @@
 import { createServer } from "node:http";
 import { QueryClientImpl as LightClientQuery } from "@babylonlabs-io/babylon-proto-ts/dist/generated/babylon/btclightclient/v1/query";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { genesisBtcTipHeight } from "../../devnet/babylon/genesis.ts";
 import { defaultGenesis } from "../../devnet/babylon/genesis-load.ts";
 import type { BabylonChain } from "../../devnet/babylon/index.ts";
 import { startBabylonChain } from "../../devnet/babylon/index.ts";
@@ -240,9 +241,13 @@ describe("Babylon readers on the emulator", () => {
     const cache: BtcHeaderCache = { get: (h) => store.get(h), put: (h, v) => void store.set(h, v) };
     const expected = (ts: number) =>
       headers.filter((h) => h.time <= ts && h.height <= tip.height).at(-1)?.height ?? "before-base";
-    // The base header keeps the genesis `baseTime`, long before the chain started: skip that gap.
-    const probes = [base.time - 1, base.time, base.time + 1];
-    for (let ts = timeOf(genesis.btc.baseHeight + 1) - 2; ts <= tip.time + 1; ts++) probes.push(ts);
+    // The genesis headers (base up to the genesis tip, 10 minutes apart) predate the chain's start by a long
+    // gap: probe around each of them, then every second from just before the first header the chain made.
+    const genesisTip = genesisBtcTipHeight(genesis.btc);
+    const probes = headers
+      .filter((h) => h.height <= genesisTip)
+      .flatMap((h) => [h.time - 1, h.time, h.time + 1]);
+    for (let ts = timeOf(genesisTip + 1) - 2; ts <= tip.time + 1; ts++) probes.push(ts);
     for (const ts of probes) {
       for (const options of [
         { firstPageSize: 2, pageSize: 2 },

@@ -91,6 +91,10 @@ describe("the port check", () => {
       { port: 26657, component: "Babylon emulator RPC", flag: "babylon-port" },
       { port: 8545, component: "anvil of edge-devnet-l2", flag: "l2a-port" },
       { port: 8546, component: "anvil of edge-devnet-l2b", flag: "l2b-port" },
+      { port: 50051, component: "gadget gRPC of chain 1", flag: "gadget-grpc-port" },
+      { port: 8085, component: "gadget HTTP of chain 1", flag: "gadget-http-port" },
+      { port: 50052, component: "gadget gRPC of chain 2", flag: "gadget-grpc-port" },
+      { port: 8086, component: "gadget HTTP of chain 2", flag: "gadget-http-port" },
     ]);
   });
 

@@ -93,7 +93,9 @@ describe("read API against the Babylon emulator and anvil", () => {
       finalizedTip: null,
       lag: null,
       lastTipUpdate: null,
-      activation: { height: expect.any(Number) },
+      // Default genesis: the earliest delegation with covenant quorum starts at BTC 150 (the light client's
+      // base), k = 2; header 152 is a genesis header, baseTime 1767195600 + 2 × 600 s.
+      activation: { height: expect.any(Number), btcHeight: 152, btcStakingActivatedAt: 1_767_196_800 },
       fpCount: expect.any(Number),
       totalPower: expect.stringMatching(/^[0-9]+$/),
     });

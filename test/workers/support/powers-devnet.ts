@@ -10,7 +10,7 @@
  * | fp-4 | 0 (5 before slash)  | 0            | equivocates after voting: slashed                 |
  *
  * Totals once fp-4 is slashed: 9M (threshold exactly 6M) for blocks 1–3, 7M for blocks 4–6. Blocks 1–3 are
- * mined before the emulator starts (their timestamps map to the base BTC height 200); blocks 4–6 once the BTC
+ * mined before the emulator starts (their timestamps map to the genesis BTC tip 200); blocks 4–6 once the BTC
  * tip is past 204.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -1,9 +1,9 @@
 /**
- * @module x/btclightclient: a synthetic Bitcoin header chain. It starts at the genesis base header
- * and grows by one header each time block time passes the last header's scheduled time plus
- * `BTC_BLOCK_MS` (the schedule starts at the genesis time), so header timestamps follow that
- * schedule and depend only on the genesis and block times. Every
- * header is a real 80-byte encoding at regtest difficulty (nonce ground until the hash meets the
+ * @module x/btclightclient: a synthetic Bitcoin header chain. It starts with the genesis headers (the base
+ * header up to the genesis tip, 10 minutes apart, none after the genesis time) and grows by one header each
+ * time block time passes the last header's scheduled time plus `BTC_BLOCK_MS` (the schedule starts at the
+ * genesis time), so header timestamps follow that schedule and depend only on the genesis and block times.
+ * Every header is a real 80-byte encoding at regtest difficulty (nonce ground until the hash meets the
  * target), linked by previous-block hash; `work` is cumulative. Queries mirror Babylon's
  * `x/btclightclient/keeper/grpc_query.go`, including `MainChain`'s own paging (tip-down by default,
  * base-up with `reverse`, `next_key` = raw hash bytes).
@@ -29,6 +29,7 @@ import {
 } from "@babylonlabs-io/babylon-proto-ts/dist/generated/babylon/btclightclient/v1/query";
 import { bytesToHex, hexToBytes } from "../../../../src/crypto/index.ts";
 import type { BlockContext, ChainModule } from "../../chain/module.ts";
+import { PRE_GENESIS_BTC_SPACING_S } from "../../genesis.ts";
 import { heightKey, type KVStore } from "../../store/kv-store.ts";
 import {
   decodeHeader,
@@ -95,28 +96,38 @@ function build(height: number, prevBlock: Uint8Array, time: number, prevWork: bi
 }
 
 /**
- * Stores the base header (at `baseHeight`, work as if every header since Bitcoin's genesis had
- * regtest difficulty) and anchors the schedule at the genesis block time: header base+n is due
- * n × `BTC_BLOCK_MS` after genesis. The base header's timestamp is `baseTime`, or the genesis time if
- * that is earlier (a chain core that starts at the wall clock must not find its BTC chain waiting
- * for a future base timestamp), so timestamps never decrease.
+ * Stores the genesis headers: the base header (at `baseHeight`, work as if every header since Bitcoin's
+ * genesis had regtest difficulty) with timestamp `baseTime`, then each header up to `tipHeight` (default: the
+ * base alone) `PRE_GENESIS_BTC_SPACING_S` after its parent, as the `btc_headers` of a real Babylon genesis;
+ * and anchors the schedule at the genesis block time: header tip+n is due n × `BTC_BLOCK_MS` after genesis.
+ * No genesis header is later than the genesis block time (a chain core that starts at the wall clock must
+ * not find its BTC chain waiting for a future timestamp), so timestamps never decrease.
  */
 export function initLightClient(
   store: KVStore,
-  options: { baseHeight: number; baseTime: number; genesisTimeMs: number },
+  options: { baseHeight: number; baseTime: number; tipHeight?: number; genesisTimeMs: number },
 ): HeaderRecord {
+  const genesisSeconds = Math.floor(options.genesisTimeMs / 1000);
+  const tipHeight = options.tipHeight ?? options.baseHeight;
+  if (tipHeight < options.baseHeight) throw new Error("btclightclient: genesis tip below the base header");
   const baseWorkBefore = workForBits(REGTEST_BITS) * BigInt(options.baseHeight);
-  const baseTime = Math.min(options.baseTime, Math.floor(options.genesisTimeMs / 1000));
+  const timeOf = (height: number) =>
+    Math.min(options.baseTime + (height - options.baseHeight) * PRE_GENESIS_BTC_SPACING_S, genesisSeconds);
   const base = build(
     options.baseHeight,
     labelled(`btc/prev/${options.baseHeight}`),
-    baseTime,
+    timeOf(options.baseHeight),
     baseWorkBefore,
   );
   storeHeader(store, base);
+  let tip = base;
+  for (let height = options.baseHeight + 1; height <= tipHeight; height++) {
+    tip = build(height, headerHash(hexToBytes(tip.headerHex)), timeOf(height), BigInt(tip.work));
+    storeHeader(store, tip);
+  }
   store.set(META_KEY, {
     baseHeight: options.baseHeight,
-    tipHeight: options.baseHeight,
+    tipHeight,
     lastScheduledMs: options.genesisTimeMs,
   });
   return base;

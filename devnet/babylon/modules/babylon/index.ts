@@ -7,7 +7,7 @@
  * first block) and checkpointing (sealing the epoch that just ended, finalizing older ones).
  */
 import type { BlockContext, ChainModule } from "../../chain/module.ts";
-import type { ChainTiming, DevnetGenesis } from "../../genesis.ts";
+import { type ChainTiming, type DevnetGenesis, genesisBtcTipHeight } from "../../genesis.ts";
 import type { BabylonHost } from "../babylon-host.ts";
 import { createBtcCheckpointModule, initBtcCheckpoint } from "./btccheckpoint.ts";
 import { createBtcLightClientModule, initLightClient } from "./btclightclient.ts";
@@ -48,6 +48,7 @@ export function createBabylonModules(options: BabylonModulesOptions): BabylonMod
       initLightClient(ctx.store, {
         baseHeight: genesis.btc.baseHeight,
         baseTime: genesis.btc.baseTime,
+        tipHeight: genesisBtcTipHeight(genesis.btc),
         genesisTimeMs: ctx.time.getTime(),
       });
       initBtcCheckpoint(ctx.store, { k: genesis.btc.k, w: genesis.btc.w });
