@@ -45,14 +45,12 @@ export function createGadgetRpc(server: Server, gadget: Gadget, options: GadgetR
         options.onAnswer?.(method, outcome, (performance.now() - started) / 1000);
       }
     };
-  const toInfo = (b: { blockHash: string; blockHeight: bigint; blockTimestamp: bigint }) => b;
-
   const impl: FinalityGadgetImplementation = {
     queryIsBlockBabylonFinalized: timed("QueryIsBlockBabylonFinalized", async (request) => ({
-      isFinalized: await gadget.isBlockBabylonFinalized(request.block && toInfo(request.block)),
+      isFinalized: await gadget.isBlockBabylonFinalized(request.block),
     })),
     queryBlockRangeBabylonFinalized: timed("QueryBlockRangeBabylonFinalized", async (request) => ({
-      lastFinalizedBlockHeight: await gadget.blockRangeBabylonFinalized(request.blocks.map(toInfo)),
+      lastFinalizedBlockHeight: await gadget.blockRangeBabylonFinalized(request.blocks),
     })),
     queryBtcStakingActivatedTimestamp: timed("QueryBtcStakingActivatedTimestamp", async () => ({
       activatedTimestamp: await gadget.btcStakingActivatedTimestamp(),
