@@ -15,7 +15,16 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       remoteBindings: false,
-      miniflare: { bindings: { RELAYER_MNEMONIC } },
+      miniflare: {
+        bindings: {
+          RELAYER_MNEMONIC,
+          // Webhooks: an admin token, the loopback receiver of global-setup.ts, fast retries, an early disable.
+          ADMIN_TOKEN: "test-admin-token",
+          WEBHOOK_ALLOW_LOOPBACK: "true",
+          WEBHOOK_RETRY_BASE_MS: "100",
+          WEBHOOK_DISABLE_AFTER: "3",
+        },
+      },
     }),
     dependencySourcemapsWithoutSources(),
   ],

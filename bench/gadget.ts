@@ -6,15 +6,12 @@
  * the SDK). Prints median and p99 of each and their ratio. Bounded (a global deadline); everything it starts is
  * stopped by pid / process group. Environment: BENCH_GADGET_N (requests per side, default 200).
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { parseStackOptions, type StackOptions } from "../devnet/stack/options.ts";
-import { type Stack, startStack } from "../devnet/stack/start-stack.ts";
+import type { Stack } from "../devnet/stack/start-stack.ts";
 import { createFinalityClient } from "../sdk/src/index.ts";
 import { createL2Client, getBlockRef } from "../src/l2/index.ts";
+import { startBenchStack } from "./support/bench-stack.ts";
 
 const N = Number(process.env.BENCH_GADGET_N ?? 200);
 const RANGE = 64;
@@ -37,42 +34,13 @@ type RangeClient = grpc.Client & {
 };
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), "bench-gadget-"));
-  const options = parseStackOptions(
-    [
-      ...[
-        "--data-dir",
-        dataDir,
-        "--edge-port",
-        "0",
-        "--babylon-port",
-        "0",
-        "--l2a-port",
-        "0",
-        "--l2b-port",
-        "0",
-      ],
-      ...[
-        "--gadget-grpc-port",
-        "0",
-        "--gadget-http-port",
-        "0",
-        "--babylon-block-ms",
-        "200",
-        "--btc-block-ms",
-        "2000",
-      ],
-      ...["--epoch-blocks", "5", "--finalize-delay", "2", "--cron-seconds", "1", "--status-seconds", "0"],
-    ],
-    {},
-  ) as StackOptions;
   let stack: Stack | undefined;
   const deadline = setTimeout(() => {
     say(`deadline of ${DEADLINE_MS / 1000} s passed: stopping`);
     void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
   }, DEADLINE_MS);
   try {
-    stack = await startStack(options, () => {});
+    stack = await startBenchStack("gadget");
     const chain = stack.chains.find((c) => c.id === CHAIN);
     const gadget = stack.gadgets.find((g) => g.chain === CHAIN);
     if (!chain || !gadget) throw new Error("no chain A or no gadget");
@@ -142,7 +110,6 @@ adapter / direct: p50 ${(quantile(times.gadget, 0.5) / quantile(times.edge, 0.5)
   } finally {
     clearTimeout(deadline);
     await stack?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

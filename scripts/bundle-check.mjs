@@ -15,7 +15,11 @@ import { gzipSync } from "node:zlib";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const bundles = [
   { name: "worker", outdir: "dist/worker", entry: [] },
-  { name: "contract-probe", outdir: "dist/contract-probe", entry: ["test/fixtures/contract-probe.ts"] },
+  {
+    name: "contract-probe",
+    outdir: "dist/contract-probe",
+    entry: ["--config", "test/fixtures/contract-probe.wrangler.toml"],
+  },
 ];
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
@@ -25,7 +29,8 @@ let failed = false;
 for (const { name, outdir, entry } of bundles) {
   const out = join(root, outdir);
   rmSync(out, { recursive: true, force: true });
-  const args = ["wrangler", "deploy", "--dry-run", "--outdir", outdir, ...entry];
+  // Absolute: wrangler resolves a relative --outdir against the config file's folder.
+  const args = ["wrangler", "deploy", "--dry-run", "--outdir", out, ...entry];
   const run = spawnSync(npx, args, { cwd: root, env, encoding: "utf8", shell: process.platform === "win32" });
   if (run.status !== 0) {
     failed = true;

@@ -52,6 +52,7 @@ const entries = {
     ],
   },
   viem: { file: "sdk/src/viem/index.ts", packages: ["viem"] },
+  webhooks: { file: "sdk/src/webhooks/index.ts", packages: ["@noble/hashes"] },
 };
 const entryFiles = Object.fromEntries(Object.entries(entries).map(([name, { file }]) => [name, file]));
 // Split points, not public entries: bundled as entries too, so the decision level and the CosmJS readers each land

@@ -4,11 +4,7 @@
  */
 import secp256k1Wasm from "../node_modules/tiny-secp256k1/lib/secp256k1.wasm";
 import { createApp } from "../src/api/app.ts";
-import {
-  advanceFinalizedTips,
-  foldSubmissionCounters,
-  requeueStaleSubmissions,
-} from "../src/api/scheduled.ts";
+import { tickCoordinators } from "../src/api/scheduled.ts";
 import { installWasmSchnorrEngine } from "../src/crypto/index.ts";
 import { consumeSubmissions } from "../src/submission/consume.ts";
 import { edgeConsumerDeps } from "../src/submission/consumer-deps.ts";
@@ -18,13 +14,13 @@ import type { QueuedSubmission } from "../src/submission/types.ts";
 installWasmSchnorrEngine(secp256k1Wasm);
 const app = createApp();
 
+export { ChainCoordinator } from "./chain-coordinator.ts";
+
 export default {
   fetch: app.fetch,
   async scheduled(_controller, env, ctx) {
-    // Moves each chain's finalized tip forward (bounded work per run), and re-sends submissions a queue lost.
-    ctx.waitUntil(advanceFinalizedTips(env));
-    ctx.waitUntil(requeueStaleSubmissions(env));
-    ctx.waitUntil(foldSubmissionCounters(env));
+    // A safety net: every chain's coordinator runs (its alarm moves the tip and re-sends what a queue lost).
+    ctx.waitUntil(tickCoordinators(env));
   },
   async queue(batch, env) {
     // Verified submissions → batched Babylon transactions (one consumer at a time, see wrangler.toml).

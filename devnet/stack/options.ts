@@ -70,7 +70,12 @@ const KNOBS: Knob[] = [
     help: "blocks until an ended epoch is BTC-finalized",
     def: "2",
   },
-  { flag: "cron-seconds", env: "CRON_SECONDS", help: "period of the Worker's scheduled handler", def: "2" },
+  {
+    flag: "cron-seconds",
+    env: "CRON_SECONDS",
+    help: "period of the Worker's scheduled handler (a safety net; 0 = never)",
+    def: "2",
+  },
   {
     flag: "status-seconds",
     env: "STATUS_SECONDS",
@@ -192,7 +197,7 @@ export function parseStackOptions(argv: readonly string[], env: NodeJS.ProcessEn
       btcBlockMs: integer("btc-block-ms", get("btc-block-ms"), 100),
       epochBlocks: integer("epoch-blocks", get("epoch-blocks"), 1),
       finalizeDelay: integer("finalize-delay", get("finalize-delay"), 0),
-      cronSeconds: integer("cron-seconds", get("cron-seconds"), 1),
+      cronSeconds: integer("cron-seconds", get("cron-seconds"), 0),
       statusSeconds: integer("status-seconds", get("status-seconds"), 0),
     },
     scenarios,

@@ -205,7 +205,14 @@ export async function startStack(
       envFile,
       // A local queue forgets its messages when wrangler restarts: re-send unsettled submissions soon.
       // The emulator makes blocks in well under a second: look for the relayer's tx more often too.
-      vars: { CHAINS: chainsVar, REQUEUE_AFTER_SECONDS: "15", RELAYER_POLL_MS: "200" },
+      // Webhooks may target loopback receivers here (development only).
+      vars: {
+        CHAINS: chainsVar,
+        REQUEUE_AFTER_SECONDS: "15",
+        RELAYER_POLL_MS: "200",
+        COORDINATOR_TICK_MS: "1000",
+        WEBHOOK_ALLOW_LOOPBACK: "true",
+      },
       testScheduled: true,
       readyTimeoutMs: 90_000,
       log: logTo("wrangler"),
@@ -214,9 +221,11 @@ export async function startStack(
     cleanups.push(() => wrangler.stop());
     checkpoint();
 
-    // The cron trigger, on the stack's own period (wrangler dev does not fire crons by itself).
+    // The cron trigger, a safety net, on the stack's own period (wrangler dev does not fire crons by itself);
+    // 0 = none: the coordinators' alarms and the landed votes move the tips.
     let ticking = false;
     const cron = setInterval(() => {
+      if (timing.cronSeconds === 0) return;
       if (ticking) return;
       ticking = true;
       fetch(`${wrangler.url}/__scheduled?cron=*+*+*+*+*`)
@@ -224,7 +233,7 @@ export async function startStack(
         .finally(() => {
           ticking = false;
         });
-    }, timing.cronSeconds * 1000);
+    }, Math.max(1, timing.cronSeconds) * 1000);
     cleanups.push(() => clearInterval(cron));
 
     log("starting the FP daemons …");

@@ -15,8 +15,10 @@ import type { SubmitOptions } from "./actions/submit-messages.ts";
 import { type WaitForTxFinalityOptions, waitForTxFinality } from "./actions/wait-for-tx-finality.ts";
 import { type WatchFinalizedOptions, watchFinalized } from "./actions/watch-finalized.ts";
 import { InvalidRequestError } from "./errors/index.ts";
+import type { EdgeEvent, WatchEventsOptions } from "./events/edge-events.ts";
 import { createPollingEvents } from "./events/polling.ts";
-import type { Unsubscribe } from "./events/types.ts";
+import { createStreamEvents } from "./events/stream.ts";
+import type { FinalityEvents, Unsubscribe } from "./events/types.ts";
 import { chainParam } from "./params.ts";
 import { createTransport, type FetchFn } from "./transport/create-transport.ts";
 import type { RetryOptions } from "./transport/retry.ts";
@@ -51,7 +53,16 @@ export type FinalityClientOptions = {
   timeoutMs?: number | undefined;
   /** Retries of 502/503/429 and network failures (every call is idempotent). */
   retry?: RetryOptions | undefined;
+  /**
+   * How `waitForTxFinality` and `watchFinalized` learn of changes. `"auto"` (default): the edge's event stream,
+   * polling for good where the edge has none (in a Cloudflare Worker `"auto"` polls: a stream belongs to the request
+   * that opened it). `"stream"`: the stream only (an edge without one is an error to each call). `"poll"`: never
+   * open the stream (then `watchEvents` throws).
+   */
+  events?: "auto" | "stream" | "poll" | undefined;
 };
+
+export type EventsMode = NonNullable<FinalityClientOptions["events"]>;
 
 export type FinalityClient = {
   readonly url: string;
@@ -85,11 +96,18 @@ export type FinalityClient = {
     onBlock: (block: L2Block) => void | Promise<void>,
     options?: WatchFinalizedOptions,
   ): Unsubscribe;
+  /**
+   * The edge's event stream, typed: `finalized` (every height, in order), `equivocation`, `slashed`, and `resync`
+   * when the stream could not resume where asked. Shares the client's one connection; reconnects and resumes by
+   * itself. Where the edge has no stream, `onError` gets its answer once and nothing more comes.
+   */
+  watchEvents(onEvent: (event: EdgeEvent) => void | Promise<void>, options?: WatchEventsOptions): Unsubscribe;
 };
 
 /**
- * A client for one chain on one edge. It keeps only plain values between calls (the last ETag and body per URL),
- * so one client may serve many requests of a Worker.
+ * A client for one chain on one edge. Between calls it keeps plain values (the last ETag and body per URL) and,
+ * while anything waits or watches, one connection to the edge's event stream; in a Worker `events: "auto"` polls
+ * instead, so one client may serve many requests of a Worker.
  */
 export function createFinalityClient(options: FinalityClientOptions): FinalityClient {
   if (typeof options?.url !== "string" || !URL.canParse(options.url)) {
@@ -100,7 +118,14 @@ export function createFinalityClient(options: FinalityClientOptions): FinalityCl
     });
   }
   const ctx: ClientContext = { transport: createTransport(options), chain: chainParam(options.chain) };
-  const events = createPollingEvents(ctx);
+  const mode = eventsMode(options.events);
+  const polling = createPollingEvents(ctx);
+  const stream =
+    mode === "poll"
+      ? undefined
+      : createStreamEvents(ctx, { fallback: mode === "auto" ? polling : undefined });
+  const events: FinalityEvents =
+    stream !== undefined && (mode === "stream" || !inCloudflareWorker()) ? stream : polling;
   return {
     url: ctx.transport.url,
     chain: ctx.chain,
@@ -117,5 +142,34 @@ export function createFinalityClient(options: FinalityClientOptions): FinalityCl
     submitFinalitySignatures: (msgs, o) => submitFinalitySignatures(ctx, msgs, o),
     waitForTxFinality: (hash, o) => waitForTxFinality(events, hash, o),
     watchFinalized: (onBlock, o) => watchFinalized(ctx, events, onBlock, o),
+    watchEvents(onEvent, o) {
+      if (stream === undefined) {
+        throw new InvalidRequestError("watchEvents needs the event stream", {
+          code: "invalid_request",
+          field: "events",
+          details: 'the client was created with events: "poll"',
+        });
+      }
+      return stream.watchEvents(onEvent, o);
+    },
   };
+}
+
+function eventsMode(mode: unknown): EventsMode {
+  if (mode === undefined) return "auto";
+  if (mode === "auto" || mode === "stream" || mode === "poll") return mode;
+  throw new InvalidRequestError("Invalid argument", {
+    code: "invalid_request",
+    field: "events",
+    details: `events must be "auto", "stream" or "poll", got ${JSON.stringify(mode)}`,
+  });
+}
+
+/**
+ * workerd cancels a request's I/O when that request ends, so a connection shared by a module-scope client would die
+ * with the request that opened it and hang every other request waiting on it. Polling keeps each wait's I/O in its
+ * own request.
+ */
+function inCloudflareWorker(): boolean {
+  return typeof navigator !== "undefined" && navigator.userAgent === "Cloudflare-Workers";
 }

@@ -12,7 +12,12 @@ export { MAX_RANGE_BLOCKS } from "./actions/get-finalized-prefix.ts";
 export { MAX_MESSAGES_PER_REQUEST, type SubmitOptions } from "./actions/submit-messages.ts";
 export type { WaitForTxFinalityOptions } from "./actions/wait-for-tx-finality.ts";
 export type { WatchFinalizedOptions } from "./actions/watch-finalized.ts";
-export { createFinalityClient, type FinalityClient, type FinalityClientOptions } from "./client.ts";
+export {
+  createFinalityClient,
+  type EventsMode,
+  type FinalityClient,
+  type FinalityClientOptions,
+} from "./client.ts";
 export {
   AbortedError,
   FinalityEdgeError,
@@ -29,6 +34,16 @@ export {
   TimeoutError,
   UpstreamUnavailableError,
 } from "./errors/index.ts";
+export {
+  EDGE_EVENT_TYPES,
+  type EdgeEvent,
+  type EdgeEventType,
+  type EquivocationEvent,
+  type FinalizedEvent,
+  type ResyncEvent,
+  type SlashedEvent,
+  type WatchEventsOptions,
+} from "./events/edge-events.ts";
 export type { FinalityEvents, SubscribeOptions, Unsubscribe } from "./events/types.ts";
 export type { FetchFn } from "./transport/create-transport.ts";
 export type { RetryOptions } from "./transport/retry.ts";

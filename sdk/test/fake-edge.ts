@@ -1,5 +1,5 @@
 /** A fake edge for the waiting calls: a finalized tip that tests move, block answers below it, one tx's state. */
-import type { FinalityClient } from "../src/client.ts";
+import type { EventsMode, FinalityClient } from "../src/client.ts";
 import { createFinalityClient } from "../src/client.ts";
 import { blockHash, decision, fakeFetch, json, problem, type Recorded } from "./fake-fetch.ts";
 
@@ -16,7 +16,11 @@ export type FakeEdge = {
   notModified: number;
 };
 
-export function fakeEdge(): FakeEdge {
+/**
+ * `events`: the client's mode. This edge has no event stream (404 `route_not_found`), so `"auto"` falls back to
+ * polling after one `/events` request.
+ */
+export function fakeEdge(events: EventsMode = "poll"): FakeEdge {
   const edge = {
     tip: null,
     tx: "not_found",
@@ -25,7 +29,7 @@ export function fakeEdge(): FakeEdge {
   } as Omit<FakeEdge, "client" | "calls"> as FakeEdge;
   const { fetch, calls } = fakeFetch((r) => answer(edge, r));
   edge.calls = calls;
-  edge.client = createFinalityClient({ url: "http://e", chain: "c", fetch, retry: { attempts: 1 } });
+  edge.client = createFinalityClient({ url: "http://e", chain: "c", fetch, retry: { attempts: 1 }, events });
   return edge;
 }
 

@@ -9,11 +9,13 @@ import { jsonBody } from "./json-body.ts";
 import { problemResponse, toProblem } from "./problem.ts";
 import { registerBlockFinality } from "./routes/block-finality.ts";
 import { registerChains } from "./routes/chains.ts";
+import { registerEvents } from "./routes/events.ts";
 import { registerOps } from "./routes/ops.ts";
 import { registerRange } from "./routes/range.ts";
 import { registerStatus } from "./routes/status.ts";
 import { registerSubmissions } from "./routes/submissions.ts";
 import { registerTxFinality } from "./routes/tx-finality.ts";
+import { registerWebhooks } from "./routes/webhooks.ts";
 
 export type { AppDeps, AppEnv };
 
@@ -41,7 +43,7 @@ export function createApp(options: CreateAppOptions = {}) {
     cors({
       origin: "*",
       allowMethods: ["GET", "POST", "OPTIONS"],
-      allowHeaders: ["content-type", "if-none-match"],
+      allowHeaders: ["content-type", "if-none-match", "last-event-id", "cache-control"],
       exposeHeaders: ["etag", "retry-after"],
       maxAge: 86_400,
     }),
@@ -54,6 +56,8 @@ export function createApp(options: CreateAppOptions = {}) {
   registerRange(app, deps);
   registerStatus(app, deps);
   registerSubmissions(app, deps);
+  registerEvents(app, deps);
+  registerWebhooks(app, deps);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -42,6 +42,11 @@ export const statusByCode: Readonly<Record<string, number>> = {
   unsupported_media_type: 415,
   submission_not_found: 404,
   evidence_not_found: 404,
+  // Webhooks (src/coordinator): the admin token, a chain's webhook limit, an unknown webhook.
+  unauthorized: 401,
+  forbidden: 403,
+  webhook_limit_reached: 409,
+  webhook_not_found: 404,
   // Submissions refused by a contract rule: `code` is the contract's error name, `detail` its wording.
   // Malformed messages are 400; well-formed ones the contract would refuse are 422 (403 for the allowlist).
   parse_error: 400,
@@ -118,6 +123,7 @@ export function problemResponse(error: unknown, headers: Record<string, string> 
     headers = { "retry-after": String(UPSTREAM_RETRY_AFTER_SECONDS), ...headers };
   }
   if (problem.status === 429) headers = { "retry-after": String(RATE_LIMIT_RETRY_AFTER_SECONDS), ...headers };
+  if (problem.status === 401) headers = { "www-authenticate": 'Bearer realm="finality-edge"', ...headers };
   // RFC 9110 §15.5.16: say which media type would have been taken.
   if (problem.status === 415) headers = { "accept-post": "application/json", ...headers };
   return new Response(JSON.stringify(problem), {

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { CONTRACT, FP, fakeEnv, fakeReaders, memoryKv } from "../../test/support/fake-readers.ts";
 import { BabylonUnavailableError } from "../babylon/index.ts";
 import { createApp } from "./app.ts";
-import { advanceFinalizedTips } from "./scheduled.ts";
 
 function setup(length = 31) {
   const kv = memoryKv();
@@ -502,6 +501,7 @@ describe("status, finality providers, readiness, docs", () => {
       "/v1/chains",
       "/v1/chains/{chain}/blocks/{blockId}/finality",
       "/v1/chains/{chain}/equivocations/{fpBtcPk}/{height}",
+      "/v1/chains/{chain}/events",
       "/v1/chains/{chain}/finality-providers",
       "/v1/chains/{chain}/finality-signatures",
       "/v1/chains/{chain}/finality/range",
@@ -510,33 +510,9 @@ describe("status, finality providers, readiness, docs", () => {
       "/v1/chains/{chain}/submission-metrics",
       "/v1/chains/{chain}/submissions/{id}",
       "/v1/chains/{chain}/txs/{txHash}/finality",
+      "/v1/chains/{chain}/webhooks",
+      "/v1/chains/{chain}/webhooks/{id}",
+      "/v1/chains/{chain}/webhooks/{id}/deliveries",
     ]);
-  });
-});
-
-describe("scheduled tip advancement", () => {
-  it("walks consecutive grid heights from activation, bounded, stopping at the first non-finalized", async () => {
-    const { fake, kv, env } = setup();
-    fake.vote([10, 15, 20, 30]); // 25 has no votes
-    const deps = { readers: () => fake.readers };
-    expect(await advanceFinalizedTips(env, deps, 2)).toEqual([{ chain: "op-devnet", from: null, to: 15 }]);
-    expect(JSON.parse(kv.store.get("tip/op-devnet") ?? "null")).toMatchObject({ height: 15 });
-    expect(await advanceFinalizedTips(env, deps)).toEqual([{ chain: "op-devnet", from: 15, to: 20 }]);
-    fake.vote([25]);
-    expect(await advanceFinalizedTips(env, deps)).toEqual([{ chain: "op-devnet", from: 20, to: 30 }]);
-    expect(JSON.parse(kv.store.get("tip/op-devnet") ?? "null")).toMatchObject({ height: 30 });
-  });
-
-  it("reports an upstream failure without moving the tip", async () => {
-    const { fake, kv, env } = setup();
-    fake.fail(new BabylonUnavailableError("config", new Error("down")));
-    const [result] = await advanceFinalizedTips(env, { readers: () => fake.readers });
-    expect(result).toMatchObject({
-      chain: "op-devnet",
-      from: null,
-      to: null,
-      error: "BabylonUnavailableError",
-    });
-    expect(kv.store.has("tip/op-devnet")).toBe(false);
   });
 });

@@ -4,9 +4,9 @@
  * schemas in `/openapi.json`. The KV records behind them keep their own, internal, shapes.
  */
 import { z } from "@hono/zod-openapi";
+import type { EquivocationEvidence } from "../submission/evidence.ts";
 import type { SubmissionMetrics } from "../submission/metrics.ts";
 import type { SubmissionRecord } from "../submission/records.ts";
-import type { EquivocationEvidence } from "../submission/vote-log.ts";
 
 const U64 = z
   .string()

@@ -10,7 +10,7 @@ import { displayHashToKey } from "./internal.ts";
 import type { BabylonRpc } from "./rpc.ts";
 import { grpcQuery } from "./upstream.ts";
 
-/** Immutable BTC header facts by height, e.g. backed by KV (`btc/{height}`). Failures count as misses. */
+/** Immutable BTC header facts by height, e.g. backed by KV (`btc/{chain}/{height}`). Failures count as misses. */
 export type BtcHeaderCache = {
   get(
     height: number,

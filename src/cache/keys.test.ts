@@ -19,7 +19,7 @@ describe("cache keys (DESIGN.md shapes)", () => {
     expect(finalizedDecisionKey("op", 42, HASH)).toBe(`fin/op/42/${HASH}`);
     expect(tipKey("op")).toBe("tip/op");
     expect(powerTableKey("op", 850_000)).toBe("power/op/850000");
-    expect(btcHeaderKey(850_000)).toBe("btc/850000");
+    expect(btcHeaderKey("op", 850_000)).toBe("btc/op/850000");
     expect(contractConfigKey("op")).toBe("cfg/op");
     expect(CHAINS_CONFIG_KEY).toBe("config/chains");
   });
@@ -33,7 +33,7 @@ describe("cache keys (DESIGN.md shapes)", () => {
   it.each([
     ["a chain id with a slash", () => tipKey("op/x")],
     ["an empty chain id", () => contractConfigKey("")],
-    ["a negative height", () => btcHeaderKey(-1)],
+    ["a negative height", () => btcHeaderKey("op", -1)],
     ["a fractional height", () => finalizedDecisionKey("op", 1.5, HASH)],
     ["an unsafe height", () => powerTableKey("op", 2 ** 53)],
     ["a short hash", () => finalizedDecisionKey("op", 1, "0xabcd")],

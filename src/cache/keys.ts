@@ -7,7 +7,7 @@
  * | `fin/{chain}/{height}/{hash}`   | a finalized decision                  | forever (put only if absent)      |
  * | `tip/{chain}`                   | finalized tip `{height, hash, timestamp}` | forever, overwritten only forward |
  * | `power/{chain}/{btcHeight}`     | power table at a BTC height           | minutes (TTL)                     |
- * | `btc/{height}`                  | BTC header (hash, timestamp)          | forever (below the reorg margin)  |
+ * | `btc/{chain}/{height}`          | BTC header (hash, timestamp)          | forever (below the reorg margin)  |
  * | `cfg/{chain}`                   | finality contract config              | minutes (TTL)                     |
  * | `config/chains`                 | the chain registry JSON (operator-written) | until the operator changes it |
  * | `ans/{chain}/n/{height}`        | a finalized block answer's bytes (ETag in metadata), by height | forever |
@@ -79,7 +79,9 @@ export const powerTableKey = (chain: string, btcHeight: number): string =>
   `power/${chainSegment(chain)}/${heightSegment(btcHeight, "btcHeight")}`;
 /** The prefix of every power table of `chain`. */
 export const powerTablePrefix = (chain: string): string => `power/${chainSegment(chain)}/`;
-export const btcHeaderKey = (height: number): string => `btc/${heightSegment(height)}`;
+/** Per consumer chain: chains may sit on different Babylon networks, whose BTC light clients differ. */
+export const btcHeaderKey = (chain: string, height: number): string =>
+  `btc/${chainSegment(chain)}/${heightSegment(height)}`;
 export const contractConfigKey = (chain: string): string => `cfg/${chainSegment(chain)}`;
 
 /** How a finalized answer is looked up: a block by height or hash, or a transaction by hash. */

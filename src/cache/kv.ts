@@ -190,19 +190,28 @@ export async function putPowerTable(
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// BTC headers: `btc/{height}`, forever. The caller stores only headers below the reorg margin (deep enough that
+// BTC headers: `btc/{chain}/{height}`, forever. The caller stores only headers below the reorg margin (deep enough that
 // they cannot be reorganised away): this layer cannot know the BTC tip.
 
-export async function getBtcHeader(kv: KVNamespace, height: number): Promise<BtcHeader | null> {
-  return read(kv, btcHeaderKey(height), btcHeaderSchema);
+export async function getBtcHeader(
+  kv: KVNamespace,
+  chain: string,
+  height: number,
+): Promise<BtcHeader | null> {
+  return read(kv, btcHeaderKey(chain, height), btcHeaderSchema);
 }
 
 /**
  * Stores a BTC header forever, only if none is stored at that height (`header.height` must be `height`).
  * Returns whether it wrote.
  */
-export async function putBtcHeader(kv: KVNamespace, height: number, header: BtcHeader): Promise<boolean> {
-  const key = btcHeaderKey(height);
+export async function putBtcHeader(
+  kv: KVNamespace,
+  chain: string,
+  height: number,
+  header: BtcHeader,
+): Promise<boolean> {
+  const key = btcHeaderKey(chain, height);
   if (header.height !== height) {
     throw new InvalidCacheValueError(key, `The header is at height ${header.height}, not ${height}.`);
   }

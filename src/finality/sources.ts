@@ -75,15 +75,15 @@ async function soft<T>(op: () => Promise<T>, fallback: T): Promise<T> {
   }
 }
 
-/** A {@link BtcHeaderCache} over the `btc/{height}` KV entries (the reader only writes headers ≥ 6 deep). */
-export function kvHeaderCache(kv: KVNamespace): BtcHeaderCache {
+/** A {@link BtcHeaderCache} over the chain's `btc/{chain}/{height}` KV entries (the reader writes only headers ≥ 6 deep). */
+export function kvHeaderCache(kv: KVNamespace, chain: string): BtcHeaderCache {
   return {
     async get(height) {
-      const header = await soft(() => getBtcHeader(kv, height), null);
+      const header = await soft(() => getBtcHeader(kv, chain, height), null);
       return header ? { timestamp: header.timestamp, hash: header.hash } : undefined;
     },
     async put(height, header) {
-      await soft(() => putBtcHeader(kv, height, { height, ...header }), false);
+      await soft(() => putBtcHeader(kv, chain, height, { height, ...header }), false);
     },
   };
 }
@@ -119,7 +119,7 @@ export function createFinalitySources(
 ): FinalitySources {
   const { kv, chain, readers, bsnId, ttlSeconds } = options;
   const known = new Map((options.known ?? []).map((b) => [b.number, b]));
-  const headerCache = kvHeaderCache(kv);
+  const headerCache = kvHeaderCache(kv, chain);
   return {
     finalizedTip: options.finalizedTip ?? null,
     async block(number) {

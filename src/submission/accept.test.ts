@@ -1,7 +1,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { beforeEach, describe, expect, it } from "vitest";
-import { memoryKv } from "../../test/support/fake-readers.ts";
 import { chainWithOneFp, type FakeChain, fakeChainState } from "../../test/support/fake-submission-chain.ts";
+import { sqliteBooks } from "../../test/support/sqlite-books.ts";
 import { ContractRuleError } from "../contract-rules/index.ts";
 import { utf8ToBytes } from "../crypto/index.ts";
 import {
@@ -9,11 +9,10 @@ import {
   createMemoryDoubleSignGuard,
   type FinalityProviderSigner,
 } from "../provider/index.ts";
-import { type AcceptContext, acceptSubmissions, QueueUnavailableError } from "./accept.ts";
-import { getMetrics } from "./metrics.ts";
-import { getSubmissionRecord } from "./records.ts";
+import { type AcceptContext, acceptSubmissions } from "./accept.ts";
+import { metricsFromCounters } from "./metrics.ts";
+import { unflushedRefusals } from "./refusal-counters.ts";
 import type { QueuedSubmission } from "./types.ts";
-import { getEvidence, getLoggedVotes } from "./vote-log.ts";
 
 const OPTS = { babylonChainId: "bbn-test-5", contractAddress: "bbn1finalitycontractaddressfortests" };
 const BSN = "op-rollup-1";
@@ -28,21 +27,31 @@ const hash = (label: string) => sha256(utf8ToBytes(label));
 
 let signer: FinalityProviderSigner;
 let chain: FakeChain;
-let kv: ReturnType<typeof memoryKv>;
+let books: ReturnType<typeof sqliteBooks>;
+/** Refusals are counted per isolate; each test's are what it adds. */
+let refusedBefore: Record<string, number>;
+const metrics = () => {
+  const m = metricsFromCounters(books.counters(), unflushedRefusals("op-devnet"));
+  for (const [code, n] of Object.entries(refusedBefore)) {
+    m.refused[code] = (m.refused[code] ?? 0) - n;
+    if (m.refused[code] === 0) delete m.refused[code];
+  }
+  return m;
+};
 let queued: QueuedSubmission[];
 let queueDown: boolean;
 
 function context(): AcceptContext {
   return {
     chain: "op-devnet",
-    kv: kv as unknown as KVNamespace,
+    book: books.book,
     queue: {
       async sendBatch(messages: Iterable<{ body: QueuedSubmission }>) {
         if (queueDown) throw new Error("queue down");
         for (const m of messages) queued.push(m.body);
       },
     } as unknown as Queue,
-    // The edge's budget is KV-backed (in acceptSubmissions); the fake chain's own budget stays unlimited.
+    // The edge's budget is the coordinator's (in acceptSubmissions); the fake chain's own budget stays unlimited.
     state: fakeChainState(chain),
     babylonHeight: async () => 250n,
     ...OPTS,
@@ -58,7 +67,8 @@ beforeEach(async () => {
   const { commit } = await signer.commitPublicRandomness({ startHeight: 12, numPubRand: 20 });
   const fpHex = signer.publicKeyHex;
   chain = chainWithOneFp(fpHex, BSN, commit.commitment);
-  kv = memoryKv();
+  books = sqliteBooks();
+  refusedBefore = unflushedRefusals("op-devnet");
   queued = [];
   queueDown = false;
 });
@@ -69,33 +79,21 @@ describe("acceptSubmissions", () => {
     const first = await acceptSubmissions(context(), "vote", votes);
     expect(first.map((s) => s.status)).toEqual(["queued", "queued"]);
     expect(queued.map((q) => q.height)).toEqual(["17", "22"]);
-    const record = await getSubmissionRecord(kv as unknown as KVNamespace, "op-devnet", first[0]?.id ?? "");
+    const record = books.record(first[0]?.id ?? "");
     expect(record).toMatchObject({
       status: "queued",
       kind: "vote",
       fpBtcPkHex: signer.publicKeyHex,
       height: "17",
     });
-    expect(
-      await getLoggedVotes(kv as unknown as KVNamespace, "op-devnet", signer.publicKeyHex, 17n),
-    ).toHaveLength(1);
+    expect(books.votes(signer.publicKeyHex, 17)).toHaveLength(1);
+    expect(books.outbox().sort()).toEqual(first.map((a) => a.id).sort());
 
     // The fake chain knows nothing of it: the edge's own log makes the resend a duplicate.
-    const state = context().state;
-    const again = await acceptSubmissions(
-      {
-        ...context(),
-        state: {
-          ...state,
-          recordedVotes: (fp, h) => getLoggedVotes(kv as unknown as KVNamespace, "op-devnet", fp, h),
-        },
-      },
-      "vote",
-      [votes[0]],
-    );
+    const again = await acceptSubmissions(context(), "vote", [votes[0]]);
     expect(again).toEqual([{ id: first[0]?.id, status: "duplicate", equivocation: false }]);
     expect(queued).toHaveLength(2);
-    expect((await getMetrics(kv as unknown as KVNamespace, "op-devnet")).duplicates).toBe(1);
+    expect(metrics().duplicates).toBe(1);
   });
 
   it("flags a conflicting vote in the same request as equivocation and keeps the evidence", async () => {
@@ -110,7 +108,7 @@ describe("acceptSubmissions", () => {
     ]);
     expect(answers.map((a) => a.equivocation)).toEqual([false, true]);
     expect(queued).toHaveLength(2);
-    const evidence = await getEvidence(kv as unknown as KVNamespace, "op-devnet", signer.publicKeyHex, 27n);
+    const evidence = books.evidence(signer.publicKeyHex, 27);
     expect(evidence).toMatchObject({ extractedSecretKeyMatches: true, submissionId: answers[1]?.id });
   });
 
@@ -121,7 +119,7 @@ describe("acceptSubmissions", () => {
     expect(error).toMatchObject({ code: "before_bsn_activation", details: error.message });
     expect(error.field).toMatch(/^\[1\]/);
     expect(queued).toEqual([]);
-    expect((await getMetrics(kv as unknown as KVNamespace, "op-devnet")).refused).toEqual({
+    expect(metrics().refused).toEqual({
       before_bsn_activation: 1,
     });
   });
@@ -147,11 +145,14 @@ describe("acceptSubmissions", () => {
     expect(later[0]?.status).toBe("queued");
   });
 
-  it("accepts nothing when the queue refuses: no record, no vote log, a retryable error", async () => {
+  it("loses nothing when the queue refuses: accepted into the outbox, marked to be sent again", async () => {
     queueDown = true;
     const v = await vote(17, "a");
-    await expect(acceptSubmissions(context(), "vote", [v])).rejects.toBeInstanceOf(QueueUnavailableError);
-    expect(kv.store.size).toBe(0);
+    const [answer] = await acceptSubmissions(context(), "vote", [v]);
+    expect(answer?.status).toBe("queued");
+    expect(books.outbox()).toEqual([answer?.id]);
+    // sent_at 0: the coordinator's next requeue sends it.
+    expect(books.rows("outbox")).toMatchObject([{ id: answer?.id, sent_at: 0 }]);
   });
 
   it("recognises a resent commit by its id before the overlap rule would refuse it", async () => {
@@ -204,29 +205,20 @@ describe("acceptSubmissions: who may spend which budget", () => {
     // own limit or the contract budget.
     expect(calls.unverified).toBe(750);
     expect(calls.verified).toEqual([]);
-    expect([...kv.store.keys()].filter((k) => k.startsWith("budget/"))).toEqual([]);
+    expect(books.rows("budget")).toEqual([]);
 
     const accepted = await acceptSubmissions({ ...context(), limits }, "vote", [good, await vote(22, "b")]);
     expect(accepted.map((a) => a.status)).toEqual(["queued", "queued"]);
     expect(calls.unverified).toBe(750);
     expect(calls.verified).toEqual([new Map([[signer.publicKeyHex, 2]])]);
-    const refusals = (await getMetrics(kv as unknown as KVNamespace, "op-devnet")).refused;
-    expect(Object.values(refusals).reduce((a, b) => a + b, 0)).toBe(1_000);
+    const refusals = metrics().refused;
+    expect(Object.values(refusals).reduce((a: number, b: number) => a + b, 0)).toBe(1_000);
   });
 
   it("a replayed vote (a duplicate anyone can send) spends nothing of the FP's budget", async () => {
     const { calls, limits } = recordingLimits();
     const good = await vote(17, "a");
-    const state = context().state;
-    const withLog = {
-      ...context(),
-      limits,
-      state: {
-        ...state,
-        recordedVotes: (fp: string, h: bigint) =>
-          getLoggedVotes(kv as unknown as KVNamespace, "op-devnet", fp, h),
-      },
-    };
+    const withLog = { ...context(), limits };
     await acceptSubmissions(withLog, "vote", [good]);
     for (let i = 0; i < 20; i++) {
       expect((await acceptSubmissions(withLog, "vote", [good]))[0]?.status).toBe("duplicate");
@@ -242,7 +234,8 @@ describe("acceptSubmissions: who may spend which budget", () => {
     );
     expect(error).toMatchObject({ code: "rate_limit_exceeded" });
     expect(queued).toEqual([]);
-    expect(kv.store.size).toBe(0);
+    expect(books.rows("submission")).toEqual([]);
+    expect(books.rows("budget")).toEqual([]);
   });
 
   it("reads no chain state before the unverified limit, and none at all when it refuses", async () => {
@@ -271,14 +264,47 @@ describe("acceptSubmissions: what travels on", () => {
     const good = await vote(17, "a");
     const padded = { ...good, padding: "x".repeat(100_000), proof: { ...good.proof, extra: [1, 2, 3] } };
     const [answer] = await acceptSubmissions(context(), "vote", [padded]);
-    const [unpadded] = await acceptSubmissions(
-      { ...context(), kv: memoryKv() as unknown as KVNamespace },
-      "vote",
-      [good],
-    );
+    const [unpadded] = await acceptSubmissions({ ...context(), book: sqliteBooks().book }, "vote", [good]);
     expect(answer?.id).toBe(unpadded?.id);
     expect(queued[0]?.msg).toEqual(good);
     expect(JSON.stringify(queued[0])).not.toContain("padding");
-    expect([...kv.store.values()].some((v) => v.includes("xxxxxxxx"))).toBe(false);
+    expect(JSON.stringify(books.rows("outbox"))).not.toContain("xxxxxxxx");
+  });
+});
+
+describe("acceptSubmissions: concurrent requests against one coordinator state", () => {
+  it("two different valid votes for one FP and height at once: exactly one is first, the other is the equivocation", async () => {
+    const rogue = createFinalityProviderSigner({
+      ...options,
+      doubleSignGuard: createMemoryDoubleSignGuard(),
+    });
+    await rogue.commitPublicRandomness({ startHeight: 12, numPubRand: 20 });
+    const [a, b] = [await vote(27, "x"), await vote(27, "y", rogue)];
+    const answers = await Promise.all([
+      acceptSubmissions(context(), "vote", [a]),
+      acceptSubmissions(context(), "vote", [b]),
+    ]);
+    const flags = answers.map((r) => r[0]?.equivocation);
+    expect(flags.sort()).toEqual([false, true]);
+    expect(books.votes(signer.publicKeyHex, 27)).toHaveLength(2);
+    const second = answers.find((r) => r[0]?.equivocation)?.[0];
+    expect(books.evidence(signer.publicKeyHex, 27)).toMatchObject({
+      submissionId: second?.id,
+      extractedSecretKeyMatches: true,
+    });
+    expect(metrics().equivocations).toBe(1);
+  });
+
+  it("concurrent requests for one FP spend its budget exactly: 4 accepted, the rest refused", async () => {
+    // fakeChain: 4 messages per interval. Ten requests of one vote each, all at once.
+    const votes = await Promise.all([17, 22, 27, 32, 37, 42, 47, 52, 57, 62].map((h) => vote(h, `c${h}`)));
+    const results = await Promise.allSettled(votes.map((v) => acceptSubmissions(context(), "vote", [v])));
+    const accepted = results.filter((r) => r.status === "fulfilled");
+    expect(accepted).toHaveLength(4);
+    for (const r of results.filter((r) => r.status === "rejected")) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({ code: "rate_limit_exceeded" });
+    }
+    expect(books.rows("budget")).toMatchObject([{ used: 4 }]);
+    expect(queued).toHaveLength(4);
   });
 });

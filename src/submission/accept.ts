@@ -4,15 +4,22 @@
  * problem names its index and the rule), so an FP never has to work out which half of a backlog went through.
  */
 
-import { type ContractRuleCode, ContractRuleError } from "../contract-rules/index.ts";
-import { bytesToHex } from "../crypto/index.ts";
-import { UpstreamUnavailableError } from "../errors/upstream.ts";
-import { countAccept } from "./accept-counters.ts";
-import { checkBudget, consumeBudget, intervalOf } from "./budget.ts";
+import { type ContractRuleCode, ContractRuleError, rateLimitExceeded } from "../contract-rules/index.ts";
+import type {
+  AcceptEntry,
+  AcceptOutcome,
+  AcceptPlan,
+  LedgerSnapshot,
+  LoggedVote,
+  SnapshotRequest,
+} from "../coordinator/ledger.ts";
+import { voteKey } from "../coordinator/ledger.ts";
+import { bytesToHex, equalBytes, hexToBytes } from "../crypto/index.ts";
+import { intervalOf } from "./budget.ts";
 import { contractMessage } from "./contract-message.ts";
-import { putPending } from "./pending.ts";
 import { provesIdentity } from "./proves-identity.ts";
-import { getSubmissionRecord, newRecord, putSubmissionRecord, type SubmissionRecord } from "./records.ts";
+import type { SubmissionRecord } from "./records.ts";
+import { countRefusal } from "./refusal-counters.ts";
 import { submissionId } from "./submission-id.ts";
 import type {
   QueuedSubmission,
@@ -23,10 +30,12 @@ import type {
 } from "./types.ts";
 import { verifyCommitSubmission } from "./verify-commit.ts";
 import { verifyVoteSubmission } from "./verify-vote.ts";
-import { type EquivocationEvidence, logVote, putEvidence } from "./vote-log.ts";
 
 /** Messages per request: a backlog of votes fits; anything bigger is split by the FP. */
 export const MAX_MESSAGES_PER_REQUEST = 100;
+
+/** Verifications of one request against a changed state before it gives up (each retry follows a real change). */
+const MAX_STALE_RETRIES = 4;
 
 /**
  * The edge's own limits around verification (the route's rate-limit bindings). Each throws to refuse the request
@@ -42,11 +51,19 @@ export type SubmissionLimits = {
   verified(newMessagesByFp: ReadonlyMap<string, number>): Promise<void>;
 };
 
+/** The chain's exact submission state (its coordinator): read once per verification, written atomically. */
+export type SubmissionBook = {
+  snapshot(request: SnapshotRequest): Promise<LedgerSnapshot>;
+  accept(plan: AcceptPlan): Promise<AcceptOutcome>;
+  /** The queue refused these accepted submissions: the coordinator sends them again soon. */
+  unsent(ids: string[]): Promise<void>;
+};
+
 export type AcceptContext = {
   chain: string;
-  kv: KVNamespace;
+  book: SubmissionBook;
   queue: Queue;
-  /** Chain state for verification; build it with `createAcceptState` so the edge's own records are included. */
+  /** Chain state for verification (Babylon's answers; the edge's own vote log comes from `book`). */
   state: SubmissionChainState;
   /** The latest Babylon height (for the rate-limit interval). */
   babylonHeight(): Promise<bigint>;
@@ -62,27 +79,12 @@ export type AcceptedSubmission = {
   equivocation: boolean;
 };
 
-/** The queue refused the messages: nothing was accepted (503, retry). */
-export class QueueUnavailableError extends UpstreamUnavailableError {
-  override name = "QueueUnavailableError";
-  constructor(cause: unknown) {
-    super("queue", "Submission queue unavailable", {
-      details: "The queue did not take the messages; nothing was accepted. Retry later.",
-      cause,
-    });
-  }
-}
-
-type Verified = {
-  item: QueuedSubmission;
-  duplicate: boolean;
+type Verified = AcceptEntry & {
   /** The record of a duplicate, when verification already read it. */
   known?: SubmissionRecord;
-  vote?: RecordedVote;
-  evidence?: Omit<EquivocationEvidence, "submissionId" | "recordedAt">;
 };
 
-/** Re-raises a rule refusal with the message's index in front of its field, counting it. */
+/** Re-raises a rule refusal with the message's index in front of its field. */
 function refusal(error: unknown, index: number, many: boolean): unknown {
   if (!(error instanceof ContractRuleError)) return error;
   const at = many ? `[${index}]` : "";
@@ -93,9 +95,34 @@ function refusal(error: unknown, index: number, many: boolean): unknown {
   });
 }
 
+/** What verification will read from the book, from the raw messages (anything malformed is simply not asked). */
+function snapshotRequest(
+  chain: string,
+  kind: SubmissionKind,
+  messages: readonly unknown[],
+  interval: number,
+) {
+  const request: SnapshotRequest = { votes: [], fps: [], interval, ids: [] };
+  for (const message of messages) {
+    const raw = (typeof message === "object" && message !== null ? message : {}) as Record<string, unknown>;
+    const fp = typeof raw.fp_pubkey_hex === "string" ? raw.fp_pubkey_hex.toLowerCase() : undefined;
+    if (fp === undefined || !/^[0-9a-f]{64}$/.test(fp)) continue;
+    request.fps.push(fp);
+    if (kind === "commit") {
+      const id = commitIdOf(chain, raw);
+      if (id) request.ids.push(id);
+    } else if (typeof raw.height === "number" && Number.isSafeInteger(raw.height) && raw.height >= 0) {
+      request.votes.push(voteKey(fp, raw.height));
+    }
+  }
+  request.fps = [...new Set(request.fps)];
+  request.votes = [...new Set(request.votes)];
+  return request;
+}
+
 /**
  * Verifies `messages` (one request) and queues the new ones. Returns one entry per message, in order.
- * @throws ContractRuleError (the first refused message), UpstreamUnavailableError (chain or queue down).
+ * @throws ContractRuleError (the first refused message), UpstreamUnavailableError (chain or coordinator down).
  */
 export async function acceptSubmissions(
   ctx: AcceptContext,
@@ -103,31 +130,106 @@ export async function acceptSubmissions(
   messages: readonly unknown[],
 ): Promise<AcceptedSubmission[]> {
   const now = ctx.now ?? Date.now;
-  const many = messages.length > 1;
   const opts = { babylonChainId: ctx.babylonChainId, contractAddress: ctx.contractAddress };
   // Who the messages prove to be decides which limits apply, before the chain is asked anything.
   const proven = messages.map((message) => provesIdentity(kind, message, opts));
   if (!proven.every(Boolean)) await ctx.limits?.unverified();
+  const config = await ctx.state.config();
+  const interval = Number(intervalOf(await ctx.babylonHeight(), config.rateLimiting));
+  const request = snapshotRequest(ctx.chain, kind, messages, interval);
+  let limited = false;
+  for (let attempt = 0; ; attempt++) {
+    // Read from the coordinator only when verification first needs it: a message refused by an earlier rule
+    // (junk, mostly) never reaches the chain's one coordinator. One read per attempt, this request's own.
+    let snapshot: Promise<LedgerSnapshot> | undefined;
+    const book = () => {
+      snapshot ??= ctx.book.snapshot(request);
+      return snapshot;
+    };
+    const verified = await verifyAll(ctx, kind, messages, proven, book, config.rateLimiting, now);
+    const fresh = verified.filter((v) => !v.duplicate);
+    if (!limited) {
+      const counts = new Map<string, number>();
+      for (const v of fresh) counts.set(v.item.fpBtcPkHex, (counts.get(v.item.fpBtcPkHex) ?? 0) + 1);
+      if (counts.size > 0) await ctx.limits?.verified(counts);
+      limited = true;
+    }
+    const plan: AcceptPlan = {
+      kind,
+      entries: verified.map(({ known: _, ...entry }) => entry),
+      interval,
+      maxMsgsPerInterval: config.rateLimiting.maxMsgsPerInterval,
+      now: now(),
+    };
+    const outcome = await ctx.book.accept(plan);
+    if (outcome.outcome === "rate_limited") {
+      countRefusal(ctx.chain, "rate_limit_exceeded");
+      throw rateLimitExceeded(outcome.fpBtcPkHex, outcome.maxMsgsPerInterval);
+    }
+    if (outcome.outcome === "stale") {
+      // Another request changed what these messages were verified against: verify them again.
+      if (attempt < MAX_STALE_RETRIES) continue;
+      throw new Error("submission state kept changing during verification");
+    }
+    if (outcome.fresh.length > 0) await enqueue(ctx, outcome.fresh);
+    return outcome.answers;
+  }
+}
+
+/** Sends the accepted submissions to the queue. They are in the outbox already: a queue failure loses nothing. */
+async function enqueue(ctx: AcceptContext, fresh: QueuedSubmission[]): Promise<void> {
+  try {
+    for (let i = 0; i < fresh.length; i += 100) {
+      await ctx.queue.sendBatch(fresh.slice(i, i + 100).map((item) => ({ body: item, contentType: "json" })));
+    }
+  } catch (error) {
+    console.warn(
+      `submissions: the queue refused ${fresh.length} accepted messages; the outbox sends them`,
+      error,
+    );
+    await ctx.book.unsent(fresh.map((item) => item.id)).catch(() => undefined);
+  }
+}
+
+const toRecorded = (v: LoggedVote): RecordedVote => ({
+  blockHash: hexToBytes(v.blockHash),
+  signature: hexToBytes(v.signature),
+});
+
+async function verifyAll(
+  ctx: AcceptContext,
+  kind: SubmissionKind,
+  messages: readonly unknown[],
+  proven: readonly boolean[],
+  book: () => Promise<LedgerSnapshot>,
+  rule: { maxMsgsPerInterval: number },
+  now: () => number,
+): Promise<Verified[]> {
+  const many = messages.length > 1;
+  const opts = { babylonChainId: ctx.babylonChainId, contractAddress: ctx.contractAddress };
   // Votes and budget taken by earlier messages of this same request.
   const pendingVotes = new Map<string, RecordedVote[]>();
   const pendingCount = new Map<string, number>();
-  const config = await ctx.state.config();
-  const interval = intervalOf(await ctx.babylonHeight(), config.rateLimiting);
   const state: SubmissionChainState = {
     ...ctx.state,
     async recordedVotes(fpHex, height, blockHash) {
-      const earlier = pendingVotes.get(`${fpHex}/${height}`) ?? [];
-      return [...(await ctx.state.recordedVotes(fpHex, height, blockHash)), ...earlier];
+      const key = voteKey(fpHex.toLowerCase(), height);
+      const votes = await ctx.state.recordedVotes(fpHex, height, blockHash);
+      const logged = (await book()).votes[key] ?? [];
+      for (const vote of [...logged.map(toRecorded), ...(pendingVotes.get(key) ?? [])]) {
+        const known = votes.some(
+          (v) => equalBytes(v.blockHash, vote.blockHash) && equalBytes(v.signature, vote.signature),
+        );
+        if (!known) votes.push(vote);
+      }
+      return votes;
     },
-    checkBudget: (fpHex) =>
-      checkBudget(
-        ctx.kv,
-        ctx.chain,
-        fpHex,
-        interval,
-        config.rateLimiting,
-        1 + (pendingCount.get(fpHex) ?? 0),
-      ),
+    async checkBudget(fpHex) {
+      const fp = fpHex.toLowerCase();
+      if (((await book()).budgets[fp] ?? 0) + 1 + (pendingCount.get(fp) ?? 0) > rule.maxMsgsPerInterval) {
+        throw rateLimitExceeded(fp, rule.maxMsgsPerInterval);
+      }
+    },
   };
 
   const verified: Verified[] = [];
@@ -135,17 +237,19 @@ export async function acceptSubmissions(
     try {
       verified.push(
         kind === "commit"
-          ? await verifyCommit(ctx, state, message, opts, now())
-          : await verifyVote(ctx, state, message, { ...opts, eotsVerified: proven[index] === true }, now()),
+          ? await verifyCommit(ctx, state, book, message, opts, now())
+          : await verifyVote(
+              ctx,
+              state,
+              book,
+              message,
+              { ...opts, eotsVerified: proven[index] === true },
+              now(),
+            ),
       );
     } catch (error) {
       // Counted in memory: a refusal costs no storage write.
-      if (error instanceof ContractRuleError) {
-        const { code } = error;
-        countAccept(ctx.kv, ctx.chain, (m) => {
-          m.refused[code] = (m.refused[code] ?? 0) + 1;
-        });
-      }
+      if (error instanceof ContractRuleError) countRefusal(ctx.chain, error.code);
       throw refusal(error, index, many);
     }
     const last = verified[verified.length - 1] as Verified;
@@ -153,58 +257,35 @@ export async function acceptSubmissions(
       const fp = last.item.fpBtcPkHex;
       pendingCount.set(fp, (pendingCount.get(fp) ?? 0) + 1);
       if (last.vote) {
-        const key = `${fp}/${last.item.height}`;
-        pendingVotes.set(key, [...(pendingVotes.get(key) ?? []), last.vote]);
+        const key = voteKey(fp, last.item.height);
+        pendingVotes.set(key, [...(pendingVotes.get(key) ?? []), toRecorded(last.vote)]);
       }
     }
   }
+  return verified;
+}
 
-  const fresh = verified.filter((v) => !v.duplicate);
-  const counts = new Map<string, number>();
-  for (const v of fresh) counts.set(v.item.fpBtcPkHex, (counts.get(v.item.fpBtcPkHex) ?? 0) + 1);
-  if (counts.size > 0) await ctx.limits?.verified(counts);
+const COMMIT_FIELDS = ["fp_pubkey_hex", "start_height", "num_pub_rand", "commitment", "signature"];
 
-  // Durable first: only once the queue holds the messages is anything recorded or answered 202.
-  try {
-    for (let i = 0; i < fresh.length; i += 100) {
-      await ctx.queue.sendBatch(fresh.slice(i, i + 100).map((v) => ({ body: v.item, contentType: "json" })));
-    }
-  } catch (error) {
-    throw new QueueUnavailableError(error);
+/**
+ * A commit's id from its fields as sent (the same fields give the same id), or `undefined` when some field is
+ * neither a string nor a number (the rules refuse those).
+ */
+function commitIdOf(chain: string, raw: Record<string, unknown>): string | undefined {
+  const fields: string[] = [];
+  for (const k of COMMIT_FIELDS) {
+    const value = raw[k] ?? "";
+    if (typeof value !== "string" && typeof value !== "number") return undefined;
+    // Hex is case-insensitive; base64 is not.
+    fields.push(k === "fp_pubkey_hex" ? String(value).toLowerCase() : String(value));
   }
-
-  const answers: AcceptedSubmission[] = [];
-  for (const v of verified) {
-    if (v.duplicate) {
-      // A retry of a message the edge already has: answer what became of it.
-      const existing = v.known ?? (await getSubmissionRecord(ctx.kv, ctx.chain, v.item.id));
-      const record = existing ?? newRecord(v.item, { status: "duplicate" }, now());
-      if (!existing) await putSubmissionRecord(ctx.kv, record);
-      answers.push({ id: record.id, status: "duplicate", equivocation: record.equivocation });
-      continue;
-    }
-    // Independent keys: written together. Items stay in order (two of them may share a vote-log key).
-    await Promise.all([
-      putSubmissionRecord(ctx.kv, newRecord(v.item, { status: "queued" }, now())),
-      putPending(ctx.kv, v.item, now()),
-      v.vote && logVote(ctx.kv, ctx.chain, v.item.fpBtcPkHex, BigInt(v.item.height), v.vote),
-      v.evidence &&
-        putEvidence(ctx.kv, ctx.chain, { ...v.evidence, submissionId: v.item.id, recordedAt: now() }),
-    ]);
-    answers.push({ id: v.item.id, status: "queued", equivocation: v.item.equivocation });
-  }
-  await Promise.all([...counts].map(([fp, count]) => consumeBudget(ctx.kv, ctx.chain, fp, interval, count)));
-  countAccept(ctx.kv, ctx.chain, (m) => {
-    m.accepted[kind] += fresh.length;
-    m.duplicates += verified.length - fresh.length;
-    m.equivocations += fresh.filter((v) => v.item.equivocation).length;
-  });
-  return answers;
+  return submissionId(chain, "commit", fields);
 }
 
 async function verifyCommit(
   ctx: AcceptContext,
   state: SubmissionChainState,
+  book: () => Promise<LedgerSnapshot>,
   message: unknown,
   opts: { babylonChainId: string; contractAddress: string },
   acceptedAt: number,
@@ -212,20 +293,9 @@ async function verifyCommit(
   // The commit path has no duplicate rule (a resent commit overlaps its own first copy), so an FP's retry is
   // recognised by its id before the rules run: the same fields, as sent, give the same id.
   const raw = (typeof message === "object" && message !== null ? message : {}) as Record<string, unknown>;
-  const fields = ["fp_pubkey_hex", "start_height", "num_pub_rand", "commitment", "signature"].map((k) => {
-    const value = raw[k] ?? "";
-    // Only strings and numbers can be a recorded commit's fields; anything else is refused by the rules below.
-    if (typeof value !== "string" && typeof value !== "number") return undefined;
-    // Hex is case-insensitive; base64 is not.
-    return k === "fp_pubkey_hex" ? String(value).toLowerCase() : String(value);
-  });
-  const rawId = submissionId(
-    ctx.chain,
-    "commit",
-    fields.map((f) => f ?? ""),
-  );
+  const id = commitIdOf(ctx.chain, raw);
   const item = (fpBtcPkHex: string, height: string, at: number): QueuedSubmission => ({
-    id: rawId,
+    id: id ?? "",
     chain: ctx.chain,
     kind: "commit",
     fpBtcPkHex,
@@ -234,7 +304,7 @@ async function verifyCommit(
     equivocation: false,
     acceptedAt: at,
   });
-  const known = fields.includes(undefined) ? null : await getSubmissionRecord(ctx.kv, ctx.chain, rawId);
+  const known = id === undefined ? undefined : (await book()).records[id];
   if (known) return { duplicate: true, known, item: item(known.fpBtcPkHex, known.height, known.acceptedAt) };
   const checked = await verifyCommitSubmission(message, state, opts);
   return {
@@ -246,6 +316,7 @@ async function verifyCommit(
 async function verifyVote(
   ctx: AcceptContext,
   state: SubmissionChainState,
+  book: () => Promise<LedgerSnapshot>,
   message: unknown,
   opts: SubmissionVerifyOptions,
   acceptedAt: number,
@@ -253,25 +324,26 @@ async function verifyVote(
   const result = await verifyVoteSubmission(message, state, opts);
   const { checked } = result;
   const fpBtcPkHex = bytesToHex(checked.fpPubkey);
+  const height = checked.height.toString();
   const id = submissionId(ctx.chain, "vote", [
     fpBtcPkHex,
-    checked.height.toString(),
+    height,
     bytesToHex(checked.blockHash),
     bytesToHex(checked.signature),
   ]);
   const equivocation = result.outcome === "equivocation";
   return {
     duplicate: result.outcome === "duplicate",
-    vote: { blockHash: checked.blockHash, signature: checked.signature },
-    ...(result.outcome === "equivocation"
-      ? { evidence: { ...result.evidence, fpBtcPkHex, height: checked.height.toString() } }
-      : {}),
+    // What the book held when this was verified: the coordinator accepts only if that is still so.
+    seen: (await book()).votes[voteKey(fpBtcPkHex, height)] ?? [],
+    vote: { blockHash: bytesToHex(checked.blockHash), signature: bytesToHex(checked.signature) },
+    ...(result.outcome === "equivocation" ? { evidence: { ...result.evidence, fpBtcPkHex, height } } : {}),
     item: {
       id,
       chain: ctx.chain,
       kind: "vote",
       fpBtcPkHex,
-      height: checked.height.toString(),
+      height,
       msg: contractMessage("vote", message),
       equivocation,
       acceptedAt,

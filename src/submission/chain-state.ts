@@ -47,7 +47,7 @@ export type ChainSubmissionStateOptions = {
   cache?: ValueCache;
   /** A cached "no" younger than this is not re-read before it refuses (default 1000 ms; see ValueCache). */
   recheckAfterMs?: number;
-  /** Votes the edge itself accepted for the FP at a height (its KV records), added to the chain's. */
+  /** Votes the edge itself accepted for the FP at a height, added to the chain's. */
   votes?: (fpHex: string, height: bigint) => Promise<RecordedVote[]>;
   /** Clock for the cache (tests). */
   now?: () => number;

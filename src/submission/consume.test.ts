@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { fakeEnv, memoryKv } from "../../test/support/fake-readers.ts";
+import { sqliteBooks } from "../../test/support/sqlite-books.ts";
 import type { BatchOutcome, Instruction } from "../relayer/index.ts";
 import { RelayerUnavailableError } from "../relayer/index.ts";
 import { backoffSeconds, type ConsumerDeps, consumeSubmissions, MAX_ATTEMPTS } from "./consume.ts";
-import { getMetrics } from "./metrics.ts";
-import { getSubmissionRecord } from "./records.ts";
+import { metricsFromCounters } from "./metrics.ts";
 import type { QueuedSubmission } from "./types.ts";
 
 type Settled = { acked: boolean; retried?: { delaySeconds?: number } };
@@ -36,7 +36,11 @@ function batch(items: QueuedSubmission[], attempts = 1) {
   return { batch: { queue: "q", messages } as unknown as MessageBatch<QueuedSubmission>, settled };
 }
 
-function setup(submit: (instructions: Instruction[]) => Promise<BatchOutcome>, onChain = async () => false) {
+function setup(
+  submit: (instructions: Instruction[]) => Promise<BatchOutcome>,
+  onChain = async () => false,
+  books = sqliteBooks(),
+) {
   const kv = memoryKv();
   const dlq: unknown[] = [];
   const env = {
@@ -53,8 +57,9 @@ function setup(submit: (instructions: Instruction[]) => Promise<BatchOutcome>, o
       },
     }),
     isOnChain: onChain,
+    book: () => books.consumer,
   };
-  return { kv, env, dlq, calls, deps };
+  return { kv, env, dlq, calls, deps, books };
 }
 
 const heightOf = (i: Instruction) =>
@@ -71,22 +76,22 @@ const included = (n: number): BatchOutcome => ({
 
 describe("consumeSubmissions", () => {
   it("batches MAX_BATCH messages per transaction and records each as submitted with its tx", async () => {
-    const { env, kv, calls, deps } = setup(async (ins) => included(ins.length));
+    const { env, calls, deps, books } = setup(async (ins) => included(ins.length));
     const { batch: b, settled } = batch([1, 2, 3, 4, 5].map((n) => item(n)));
     await consumeSubmissions(b, env, deps);
     expect(calls).toEqual([3, 2]);
     expect([...settled.values()].every((s) => s.acked)).toBe(true);
-    expect(await getSubmissionRecord(kv as unknown as KVNamespace, "op-devnet", item(4).id)).toMatchObject({
+    expect(books.record(item(4).id)).toMatchObject({
       status: "submitted",
       txHash: "TX2",
       babylonHeight: 102,
     });
-    const m = await getMetrics(kv as unknown as KVNamespace, "op-devnet");
+    const m = metricsFromCounters(books.counters());
     expect(m).toMatchObject({ submitted: 5, transactions: 2, batchSizes: { "3": 1, "2": 1 } });
   });
 
   it("dead-letters a message the chain refuses, lands the rest, and treats duplicated_finality_sig as already there", async () => {
-    const { env, kv, dlq, deps } = setup(async (ins) => {
+    const { env, dlq, deps, books } = setup(async (ins) => {
       const bad = ins.findIndex((i) => heightOf(i) === 2);
       if (bad >= 0)
         return {
@@ -107,7 +112,7 @@ describe("consumeSubmissions", () => {
     });
     const { batch: b, settled } = batch([1, 2, 3].map((n) => item(n)));
     await consumeSubmissions(b, env, deps);
-    const record = (n: number) => getSubmissionRecord(kv as unknown as KVNamespace, "op-devnet", item(n).id);
+    const record = (n: number) => books.record(item(n).id);
     expect(await record(1)).toMatchObject({ status: "submitted" });
     expect(await record(2)).toMatchObject({ status: "failed", code: "failed_signature_verification" });
     expect(await record(3)).toMatchObject({ status: "duplicate" });
@@ -128,15 +133,13 @@ describe("consumeSubmissions", () => {
     const { batch: b1, settled: s1 } = batch([item(1)], 1);
     await consumeSubmissions(b1, first.env, first.deps);
     expect(s1.get(item(1).id)).toEqual({ acked: false, retried: { delaySeconds: backoffSeconds(1) } });
-    expect(await getSubmissionRecord(first.kv as unknown as KVNamespace, "op-devnet", item(1).id)).toBeNull();
+    expect(first.books.record(item(1).id)).toBeNull();
 
     const last = setup(down);
     const { batch: b2, settled: s2 } = batch([item(1)], MAX_ATTEMPTS);
     await consumeSubmissions(b2, last.env, last.deps);
     expect(s2.get(item(1).id)).toEqual({ acked: true });
-    expect(
-      await getSubmissionRecord(last.kv as unknown as KVNamespace, "op-devnet", item(1).id),
-    ).toMatchObject({
+    expect(last.books.record(item(1).id)).toMatchObject({
       status: "failed",
       code: "upstream_unavailable",
     });
@@ -148,27 +151,24 @@ describe("consumeSubmissions", () => {
     const { batch: b1, settled: s1 } = batch([item(7)], 1);
     await consumeSubmissions(b1, unknown.env, unknown.deps);
     expect(s1.get(item(7).id)?.acked).toBe(false);
-    expect(
-      await getSubmissionRecord(unknown.kv as unknown as KVNamespace, "op-devnet", item(7).id),
-    ).toMatchObject({
+    expect(unknown.books.record(item(7).id)).toMatchObject({
       status: "queued",
       lastTxHash: "TXU",
     });
-    // Same KV, second delivery: on chain now.
+    // Same coordinator state, second delivery: on chain now.
     const redelivery = setup(
       async () => {
         throw new Error("must not be sent again");
       },
       async () => true,
+      unknown.books,
     );
-    const env = { ...redelivery.env, FINALITY_KV: unknown.kv } as unknown as Env;
+    const env = redelivery.env;
     const { batch: b2, settled: s2 } = batch([item(7)], 2);
     await consumeSubmissions(b2, env, redelivery.deps);
     expect(redelivery.calls).toEqual([]);
     expect(s2.get(item(7).id)).toEqual({ acked: true });
-    expect(
-      await getSubmissionRecord(unknown.kv as unknown as KVNamespace, "op-devnet", item(7).id),
-    ).toMatchObject({
+    expect(unknown.books.record(item(7).id)).toMatchObject({
       status: "submitted",
       txHash: "TXU",
     });
@@ -187,21 +187,16 @@ describe("consumeSubmissions", () => {
     expect([...settled.values()].map((s) => s.acked)).toEqual([false, false]);
   });
 
-  it("fails a message for a chain that is no longer configured", async () => {
-    const { env, kv, dlq, deps } = setup(async (ins) => included(ins.length));
-    const { batch: b } = batch([item(1, "gone")]);
+  it("dead-letters a message for a chain that is no longer configured, with the reason", async () => {
+    const { env, dlq, deps } = setup(async (ins) => included(ins.length));
+    const { batch: b, settled } = batch([item(1, "gone")]);
     await consumeSubmissions(b, env, deps);
-    expect(await getSubmissionRecord(kv as unknown as KVNamespace, "gone", item(1, "gone").id)).toMatchObject(
-      {
-        status: "failed",
-        code: "unknown_chain",
-      },
-    );
-    expect(dlq).toHaveLength(1);
+    expect(dlq).toMatchObject([{ id: item(1, "gone").id, error: { code: "unknown_chain" } }]);
+    expect(settled.get(item(1, "gone").id)).toEqual({ acked: true });
   });
 
   it("acks a requeued copy of a settled message, and one of two copies in a batch, without sending either again", async () => {
-    const { env, kv, calls, deps } = setup(async (ins) => included(ins.length));
+    const { env, calls, deps, books } = setup(async (ins) => included(ins.length));
     const { batch: first } = batch([item(1)]);
     await consumeSubmissions(first, env, deps);
     expect(calls).toEqual([1]);
@@ -209,7 +204,7 @@ describe("consumeSubmissions", () => {
     await consumeSubmissions(late, env, deps);
     expect(calls).toEqual([1]);
     expect(settled.get(item(1).id)).toEqual({ acked: true });
-    expect(await getSubmissionRecord(kv as unknown as KVNamespace, "op-devnet", item(1).id)).toMatchObject({
+    expect(books.record(item(1).id)).toMatchObject({
       status: "submitted",
       txHash: "TX1",
     });
@@ -219,21 +214,17 @@ describe("consumeSubmissions", () => {
   });
 
   it("looks a requeued message up on chain first: found there, it is settled without a transaction", async () => {
-    const { env, kv, calls, deps } = setup(
+    const { env, calls, deps, books } = setup(
       async (ins) => included(ins.length),
       async () => true,
     );
     const { batch: b } = batch([{ ...item(5), requeued: true }]);
     await consumeSubmissions(b, env, deps);
     expect(calls).toEqual([]);
-    expect(await getSubmissionRecord(kv as unknown as KVNamespace, "op-devnet", item(5).id)).toMatchObject({
+    expect(books.record(item(5).id)).toMatchObject({
       status: "submitted",
     });
-    expect(
-      [...(kv as unknown as { store: Map<string, string> }).store.keys()].filter((k) =>
-        k.startsWith("pending/"),
-      ),
-    ).toEqual([]);
+    expect(books.outbox()).toEqual([]);
   });
 
   it("drops the chain's cached power tables once an equivocation lands (the FP is slashed in that tx)", async () => {
@@ -246,5 +237,17 @@ describe("consumeSubmissions", () => {
     expect(store.has("power/op-devnet/200")).toBe(true);
     await consumeSubmissions(batch([{ ...item(2), equivocation: true }]).batch, env, deps);
     expect([...store.keys()].filter((k) => k.startsWith("power/"))).toEqual(["power/other/200"]);
+  });
+
+  it("acknowledges nothing until the coordinator holds the outcome: its failure redelivers the whole batch", async () => {
+    const t = setup(async (ins) => included(ins.length));
+    const failing = {
+      ...t.deps,
+      book: () => ({ ...t.books.consumer, apply: async () => Promise.reject(new Error("down")) }),
+    };
+    const { batch: b, settled } = batch([item(1), item(2)]);
+    await consumeSubmissions(b, t.env, failing);
+    expect([...settled.values()].map((s) => s.acked)).toEqual([false, false]);
+    expect(t.books.record(item(1).id)).toBeNull();
   });
 });

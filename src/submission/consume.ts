@@ -7,18 +7,27 @@
 import { deletePowerTables } from "../cache/index.ts";
 import type { ChainConfig } from "../chains/index.ts";
 import { loadChainRegistry } from "../chains/index.ts";
+import type { SubmissionUpdate } from "../coordinator/ledger.ts";
 import type { Instruction, ItemOutcome, Relayer } from "../relayer/index.ts";
 import { submitWithBisection } from "../relayer/index.ts";
-import { updateRelayCounts } from "./metrics.ts";
-import { clearPending } from "./pending.ts";
-import { getSubmissionRecord, type SubmissionStatus, setSubmissionStatus } from "./records.ts";
+import type { RelayDelta } from "./metrics.ts";
+import type { SubmissionRecord, SubmissionStatus } from "./records.ts";
 import type { QueuedSubmission } from "./types.ts";
 
 /** Deliveries before a transiently failing message is dead-lettered (wrangler.toml `max_retries` is 10). */
 export const MAX_ATTEMPTS = 8;
 const DEFAULT_MAX_BATCH = 25;
 
+/** The chain's exact submission state (its coordinator), as the consumer reads and changes it. */
+export type ConsumerBook = {
+  records(ids: string[]): Promise<Record<string, SubmissionRecord>>;
+  /** Writes the records (and takes settled ones out of the outbox) and the relay counters, in one step. */
+  apply(updates: SubmissionUpdate[], relay: RelayDelta): Promise<void>;
+};
+
 export type ConsumerDeps = {
+  /** The coordinator of a chain. */
+  book(chain: ChainConfig, env: Env): ConsumerBook;
   /** The relayer for a chain's Babylon (built per consumer run; the mnemonic comes from the Worker secret). */
   relayer(chain: ChainConfig, env: Env): Promise<Pick<Relayer, "submitBatch">>;
   /** Whether this submission is already on chain (a redelivery after an unknown outcome). */
@@ -59,14 +68,82 @@ export async function consumeSubmissions(
     try {
       chain = registry.get(chainId);
     } catch {
-      for (const d of deliveries) await fail(env, d, { code: "unknown_chain", message: `chain ${chainId}` });
+      // No coordinator to record it in: the dead-letter queue keeps it, with the reason.
+      for (const d of deliveries) {
+        await env.SUBMISSIONS_DLQ.send(
+          { ...d.body, error: { code: "unknown_chain", message: `chain ${chainId}` } },
+          { contentType: "json" },
+        );
+        d.ack();
+      }
       continue;
     }
-    await consumeChain(env, chain, deliveries, maxBatch, deps);
+    const run = new ChainRun(env, deps.book(chain, env));
+    try {
+      await consumeChain(run, env, chain, deliveries, maxBatch, deps);
+      await run.flush();
+    } catch (error) {
+      // The coordinator could not take the outcome: deliver everything again (a redelivery looks on chain first).
+      for (const d of deliveries)
+        if (!run.acked.has(d)) d.retry({ delaySeconds: backoffSeconds(d.attempts) });
+      console.warn(`submissions: recording outcomes for ${chainId} failed; redelivering`, error);
+    }
+  }
+}
+
+/**
+ * One chain's share of a batch: the record changes and relay counters it makes, and what becomes of each delivery.
+ * Nothing is acknowledged before the coordinator holds the outcome ({@link ChainRun.flush}).
+ */
+class ChainRun {
+  readonly updates: SubmissionUpdate[] = [];
+  readonly relay: RelayDelta = {};
+  readonly acked = new Set<Delivery>();
+  private readonly decided = new Map<Delivery, { ack: true } | { ack: false; delaySeconds: number }>();
+
+  constructor(
+    readonly env: Env,
+    readonly book: ConsumerBook,
+  ) {}
+
+  isDecided(d: Delivery): boolean {
+    return this.decided.has(d);
+  }
+  count(name: keyof RelayDelta | `batch.${number}`, by = 1): void {
+    const key = name as keyof RelayDelta;
+    this.relay[key] = (this.relay[key] ?? 0) + by;
+  }
+  settle(d: Delivery, status: SubmissionStatus): void {
+    this.updates.push({ item: d.body, status, attempts: d.attempts, settled: true });
+    this.decided.set(d, { ack: true });
+  }
+  note(d: Delivery, status: SubmissionStatus): void {
+    this.updates.push({ item: d.body, status, attempts: d.attempts, settled: false });
+  }
+  ack(d: Delivery): void {
+    this.decided.set(d, { ack: true });
+  }
+  retry(d: Delivery, reason: unknown): void {
+    console.warn(
+      `submission ${d.body.id}: retry ${d.attempts}: ${reason instanceof Error ? reason.message : reason}`,
+    );
+    this.decided.set(d, { ack: false, delaySeconds: backoffSeconds(d.attempts) });
+  }
+  async flush(): Promise<void> {
+    if (this.updates.length > 0 || Object.keys(this.relay).length > 0) {
+      await this.book.apply(this.updates, this.relay);
+    }
+    for (const [d, decision] of this.decided) {
+      if (decision.ack) {
+        d.ack();
+        this.acked.add(d);
+      } else d.retry({ delaySeconds: decision.delaySeconds });
+    }
   }
 }
 
 async function consumeChain(
+  run: ChainRun,
   env: Env,
   chain: ChainConfig,
   deliveries: Delivery[],
@@ -75,36 +152,36 @@ async function consumeChain(
 ): Promise<void> {
   const pending: Delivery[] = [];
   const seen = new Set<string>();
+  const redelivered = deliveries.filter((d) => d.attempts > 1 || d.body.requeued).map((d) => d.body.id);
   try {
+    const records = redelivered.length > 0 ? await run.book.records(redelivered) : {};
     for (const d of deliveries) {
       // Two copies of one message (a requeue racing a retry): one is enough.
       if (seen.has(d.body.id)) {
-        settled.add(d);
-        d.ack();
+        run.ack(d);
         continue;
       }
       seen.add(d.body.id);
       // A redelivery may follow a tx whose inclusion was never confirmed; a requeued copy may be late: look
       // at the record and on chain before sending it again.
       if (d.attempts > 1 || d.body.requeued) {
-        const record = await getSubmissionRecord(env.FINALITY_KV, chain.id, d.body.id);
+        const record = records[d.body.id];
         if (record && record.status !== "queued") {
-          await clearPending(env.FINALITY_KV, chain.id, d.body.id);
-          settled.add(d);
-          d.ack();
+          run.updates.push({ item: d.body, status: record, attempts: record.attempts, settled: true });
+          run.ack(d);
           continue;
         }
         if (await deps.isOnChain(chain, d.body)) {
           const txHash = record?.status === "queued" ? (record.lastTxHash ?? null) : null;
-          await settle(env, d, { status: "submitted", txHash, babylonHeight: null });
+          run.settle(d, { status: "submitted", txHash, babylonHeight: null });
           continue;
         }
       }
       pending.push(d);
     }
   } catch (error) {
-    // Babylon unreachable: nothing can be decided now.
-    for (const d of deliveries) if (!isSettled(d)) retry(d, error);
+    // Babylon (or the coordinator) unreachable: nothing can be decided now.
+    for (const d of deliveries) if (!run.isDecided(d)) run.retry(d, error);
     return;
   }
   if (pending.length === 0) return;
@@ -113,66 +190,37 @@ async function consumeChain(
   try {
     relayer = await deps.relayer(chain, env);
   } catch (error) {
-    for (const d of pending) await retryOrFail(env, d, error);
+    for (const d of pending) await retryOrFail(run, d, error);
     return;
   }
   for (let i = 0; i < pending.length; i += maxBatch) {
     const chunk = pending.slice(i, i + maxBatch);
-    const sizes: number[] = [];
-    let txFailures = 0;
     const outcomes = await submitWithBisection(
       chunk.map((d) => d.body),
       instructionOf(chain),
       async (instructions) => {
         const outcome = await relayer.submitBatch(instructions);
-        if (outcome.kind === "included") sizes.push(instructions.length);
-        else if (outcome.kind === "rejected") txFailures++;
+        if (outcome.kind === "included") {
+          run.count("transactions");
+          run.count(`batch.${instructions.length}`);
+        } else if (outcome.kind === "rejected") run.count("txFailures");
         return outcome;
       },
     );
-    const counts = { submitted: 0, failed: 0, retries: 0, duplicates: 0 };
     for (const [index, d] of chunk.entries()) {
-      const outcome = outcomes[index] as ItemOutcome;
-      counts[await apply(env, d, outcome)]++;
+      run.count(await apply(run, d, outcomes[index] as ItemOutcome));
     }
-    await updateRelayCounts(env.FINALITY_KV, chain.id, (m) => {
-      m.submitted += counts.submitted;
-      m.failed += counts.failed;
-      m.retries += counts.retries;
-      m.duplicates += counts.duplicates;
-      m.transactions += sizes.length;
-      m.txFailures += txFailures;
-      for (const size of sizes) m.batchSizes[String(size)] = (m.batchSizes[String(size)] ?? 0) + 1;
-    });
   }
-}
-
-const settled = new WeakSet<Delivery>();
-const isSettled = (d: Delivery) => settled.has(d);
-
-async function settle(env: Env, d: Delivery, status: SubmissionStatus): Promise<void> {
-  await setSubmissionStatus(env.FINALITY_KV, d.body, status, d.attempts);
-  await clearPending(env.FINALITY_KV, d.body.chain, d.body.id);
-  settled.add(d);
-  d.ack();
-}
-
-function retry(d: Delivery, reason: unknown): void {
-  console.warn(
-    `submission ${d.body.id}: retry ${d.attempts}: ${reason instanceof Error ? reason.message : reason}`,
-  );
-  settled.add(d);
-  d.retry({ delaySeconds: backoffSeconds(d.attempts) });
 }
 
 /** Transient trouble: retry with backoff, or dead-letter once the attempts are spent. */
-async function retryOrFail(env: Env, d: Delivery, reason: unknown): Promise<"retries" | "failed"> {
+async function retryOrFail(run: ChainRun, d: Delivery, reason: unknown): Promise<"retries" | "failed"> {
   if (d.attempts < MAX_ATTEMPTS) {
-    retry(d, reason);
+    run.retry(d, reason);
     return "retries";
   }
   const message = reason instanceof Error ? reason.message : String(reason);
-  await fail(env, d, {
+  await fail(run, d, {
     code: "upstream_unavailable",
     message: `gave up after ${d.attempts} attempts: ${message}`,
   });
@@ -180,41 +228,36 @@ async function retryOrFail(env: Env, d: Delivery, reason: unknown): Promise<"ret
 }
 
 /** A permanent failure: the record says why, the message goes to the dead-letter queue. */
-async function fail(env: Env, d: Delivery, error: { code: string; message: string }): Promise<void> {
-  await env.SUBMISSIONS_DLQ.send({ ...d.body, error }, { contentType: "json" });
-  await settle(env, d, { status: "failed", ...error });
+async function fail(run: ChainRun, d: Delivery, error: { code: string; message: string }): Promise<void> {
+  await run.env.SUBMISSIONS_DLQ.send({ ...d.body, error }, { contentType: "json" });
+  run.settle(d, { status: "failed", ...error });
 }
 
 async function apply(
-  env: Env,
+  run: ChainRun,
   d: Delivery,
   outcome: ItemOutcome,
 ): Promise<"submitted" | "failed" | "retries" | "duplicates"> {
   switch (outcome.status) {
     case "submitted":
-      await settle(env, d, { status: "submitted", txHash: outcome.txHash, babylonHeight: outcome.height });
+      run.settle(d, { status: "submitted", txHash: outcome.txHash, babylonHeight: outcome.height });
       // The contract hands equivocation evidence to Babylon in the same tx: the FP is slashed now, and power
       // tables cached before it still count its stake.
-      if (d.body.equivocation) await deletePowerTables(env.FINALITY_KV, d.body.chain);
+      if (d.body.equivocation) await deletePowerTables(run.env.FINALITY_KV, d.body.chain);
       return "submitted";
     case "failed":
       // The chain already holds exactly this vote (an earlier attempt, or another relayer): nothing is lost.
       if (outcome.error.code === "duplicated_finality_sig") {
-        await settle(env, d, { status: "duplicate" });
+        run.settle(d, { status: "duplicate" });
         return "duplicates";
       }
-      await fail(env, d, outcome.error);
+      await fail(run, d, outcome.error);
       return "failed";
     case "unknown":
       // Sent but not seen included: remember the tx, and look on chain at the next delivery.
-      await setSubmissionStatus(
-        env.FINALITY_KV,
-        d.body,
-        { status: "queued", lastTxHash: outcome.txHash },
-        d.attempts,
-      );
-      return retryOrFail(env, d, new Error(`tx ${outcome.txHash} not seen included yet`));
+      run.note(d, { status: "queued", lastTxHash: outcome.txHash });
+      return retryOrFail(run, d, new Error(`tx ${outcome.txHash} not seen included yet`));
     case "retry":
-      return retryOrFail(env, d, new Error(outcome.reason));
+      return retryOrFail(run, d, new Error(outcome.reason));
   }
 }

@@ -8,6 +8,7 @@
  */
 import { createFinalityQueryClient } from "../babylon/index.ts";
 import type { ChainConfig } from "../chains/index.ts";
+import { consumerBook } from "../coordinator/client.ts";
 import { createRelayer, createTxSigner, RELAYER_DEFAULTS, type TxSigner } from "../relayer/index.ts";
 import type { ConsumerDeps } from "./consume.ts";
 import { isOnChain } from "./is-on-chain.ts";
@@ -23,6 +24,7 @@ async function relayerSigner(mnemonic: string): Promise<TxSigner> {
 }
 
 export const edgeConsumerDeps: ConsumerDeps = {
+  book: (chain, env) => consumerBook(env, chain.id),
   async relayer(chain: ChainConfig, env: Env) {
     return createRelayer({
       rpcUrl: chain.babylonRpcUrl,

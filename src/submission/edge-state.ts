@@ -1,6 +1,6 @@
 /**
  * @module The chain state the submission endpoints verify against: Babylon queries (answers cached briefly per
- * chain and isolate) plus the edge's own log of accepted votes.
+ * chain and isolate). The edge's own log of accepted votes comes from the chain's coordinator (accept.ts).
  *
  * Workers rule: what outlives a request holds plain values only. The RPC clients are built for each request
  * (they are cheap objects), and the per-chain caches keep settled answers, never a pending promise, so no
@@ -12,7 +12,6 @@ import type { ChainConfig } from "../chains/index.ts";
 import { createChainSubmissionState } from "./chain-state.ts";
 import type { SubmissionChainState } from "./types.ts";
 import { createValueCache, type ValueCache } from "./value-cache.ts";
-import { getLoggedVotes } from "./vote-log.ts";
 
 export type SubmissionDeps = {
   state: SubmissionChainState;
@@ -37,15 +36,13 @@ function memoFor(chain: ChainConfig): ChainMemo {
   return memo;
 }
 
-export function edgeSubmissionDeps(chain: ChainConfig, env: Env): SubmissionDeps {
+export function edgeSubmissionDeps(chain: ChainConfig, _env: Env): SubmissionDeps {
   const memo = memoFor(chain);
   const rpc = createBabylonRpc(chain.babylonRpcUrl, { timeoutMs: chain.timeoutMs });
-  const kv = env.FINALITY_KV;
   const state = createChainSubmissionState({
     rpc,
     contractAddress: chain.contractAddress,
     cache: memo.answers,
-    votes: (fpHex, height) => getLoggedVotes(kv, chain.id, fpHex, height),
   });
   return {
     state,

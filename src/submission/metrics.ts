@@ -1,18 +1,16 @@
 /**
- * @module Submission counters per chain, as `GET /v1/chains/{chain}/submission-metrics` shows them. Two sources:
- * the accept path's counters (in isolate memory, flushed as deltas: see accept-counters.ts — a refused request
- * costs no write) and the relay counters, which the queue consumer updates read-modify-write in KV (exact: the
- * consumer runs alone, `max_concurrency = 1`).
+ * @module Submission counters per chain, as `GET /v1/chains/{chain}/submission-metrics` shows them. The chain's
+ * coordinator keeps them exactly (one SQLite row per counter, changed in the same transaction as what they
+ * count): accepted, duplicates and equivocations when it accepts; the relay counters when the queue consumer
+ * reports outcomes. Refusals are counted in isolate memory and handed over in batches (refusal-counters.ts).
  */
-import { type AcceptCounts, readAcceptCounts } from "./accept-counters.ts";
-import { metricsKey } from "./keys.ts";
 
 /** What the queue consumer counts. */
 export type RelayCounts = {
   submitted: number;
   /** Messages the chain already had (found on chain, or refused as duplicated). */
   duplicates: number;
-  /** Babylon transactions that carried submissions, and how many messages they carried in total. */
+  /** Babylon transactions that carried submissions. */
   transactions: number;
   /** Messages per transaction → number of transactions. */
   batchSizes: Record<string, number>;
@@ -23,46 +21,51 @@ export type RelayCounts = {
   since: number;
 };
 
+/** A consumer run's additions: counter name → amount (`batch.<size>` for the batch-size histogram). */
+export type RelayDelta = Partial<
+  Record<"submitted" | "duplicates" | "transactions" | "txFailures" | "failed" | "retries", number>
+> &
+  Record<`batch.${number}`, number>;
+
+export type AcceptCounts = {
+  accepted: { commit: number; vote: number };
+  duplicates: number;
+  equivocations: number;
+  /** Refusals by rule code. */
+  refused: Record<string, number>;
+};
+
 /** Accept and relay counters together; `duplicates` counts both the edge's and the chain's. */
 export type SubmissionMetrics = Omit<RelayCounts, "duplicates"> & AcceptCounts;
 
-export const emptyRelayCounts = (now = Date.now()): RelayCounts => ({
-  submitted: 0,
-  duplicates: 0,
-  transactions: 0,
-  batchSizes: {},
-  txFailures: 0,
-  failed: 0,
-  retries: 0,
-  since: now,
-});
+/** The coordinator's counter names for a relay delta (`relay.` prefix keeps them apart from accept counters). */
+export const relayCounterName = (name: string) => `relay.${name}`;
+export const refusedCounterName = (code: string) => `refused.${code}`;
 
-async function getRelayCounts(kv: KVNamespace, chain: string): Promise<RelayCounts> {
-  const text = await kv.get(metricsKey(chain), "text");
-  if (text === null) return emptyRelayCounts();
-  try {
-    return { ...emptyRelayCounts(), ...(JSON.parse(text) as Partial<RelayCounts>) };
-  } catch {
-    return emptyRelayCounts();
+/** The metrics from the coordinator's counters (plus refusals this isolate has not handed over yet). */
+export function metricsFromCounters(
+  counters: Readonly<Record<string, number>>,
+  extraRefused: Readonly<Record<string, number>> = {},
+): SubmissionMetrics {
+  const n = (name: string) => counters[name] ?? 0;
+  const batchSizes: Record<string, number> = {};
+  const refused: Record<string, number> = {};
+  for (const [name, value] of Object.entries(counters)) {
+    if (name.startsWith("relay.batch.")) batchSizes[name.slice("relay.batch.".length)] = value;
+    if (name.startsWith("refused.")) refused[name.slice("refused.".length)] = value;
   }
-}
-
-export async function getMetrics(kv: KVNamespace, chain: string): Promise<SubmissionMetrics> {
-  const [relay, accept] = await Promise.all([getRelayCounts(kv, chain), readAcceptCounts(kv, chain)]);
-  return { ...relay, ...accept, duplicates: relay.duplicates + accept.duplicates };
-}
-
-/** Applies `change` to the chain's relay counters. Never throws: metrics must not fail a submission. */
-export async function updateRelayCounts(
-  kv: KVNamespace,
-  chain: string,
-  change: (counts: RelayCounts) => void,
-): Promise<void> {
-  try {
-    const counts = await getRelayCounts(kv, chain);
-    change(counts);
-    await kv.put(metricsKey(chain), JSON.stringify(counts));
-  } catch (error) {
-    console.warn(`metrics: update for ${chain} failed: ${error instanceof Error ? error.message : error}`);
-  }
+  for (const [code, value] of Object.entries(extraRefused)) refused[code] = (refused[code] ?? 0) + value;
+  return {
+    accepted: { commit: n("accepted.commit"), vote: n("accepted.vote") },
+    duplicates: n("accept.duplicates") + n(relayCounterName("duplicates")),
+    equivocations: n("equivocations"),
+    refused,
+    submitted: n(relayCounterName("submitted")),
+    transactions: n(relayCounterName("transactions")),
+    batchSizes,
+    txFailures: n(relayCounterName("txFailures")),
+    failed: n(relayCounterName("failed")),
+    retries: n(relayCounterName("retries")),
+    since: n("since"),
+  };
 }

@@ -1,9 +1,9 @@
 /**
- * @module Submission records: what `GET /v1/chains/{chain}/submissions/{id}` answers. Written when a message is
- * accepted (`queued` or `duplicate`) and updated by the queue consumer (`submitted` or `failed`).
+ * @module Submission records: what `GET /v1/chains/{chain}/submissions/{id}` answers. Kept by the chain's
+ * coordinator: written when a message is accepted (`queued` or `duplicate`) and updated by the queue consumer
+ * (`submitted` or `failed`).
  */
 
-import { RECORD_TTL_SECONDS, submissionKey } from "./keys.ts";
 import type { QueuedSubmission, SubmissionKind } from "./types.ts";
 
 export type SubmissionStatus =
@@ -40,38 +40,4 @@ export function newRecord(item: QueuedSubmission, status: SubmissionStatus, now:
     attempts: 0,
     ...status,
   };
-}
-
-export async function getSubmissionRecord(
-  kv: KVNamespace,
-  chain: string,
-  id: string,
-): Promise<SubmissionRecord | null> {
-  const text = await kv.get(submissionKey(chain, id), "text");
-  if (text === null) return null;
-  try {
-    const value = JSON.parse(text) as SubmissionRecord;
-    return typeof value === "object" && value !== null && value.id === id ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-export async function putSubmissionRecord(kv: KVNamespace, record: SubmissionRecord): Promise<void> {
-  await kv.put(submissionKey(record.chain, record.id), JSON.stringify(record), {
-    expirationTtl: RECORD_TTL_SECONDS,
-  });
-}
-
-/** Rewrites the record's status (the consumer is the only writer after acceptance). */
-export async function setSubmissionStatus(
-  kv: KVNamespace,
-  item: QueuedSubmission,
-  status: SubmissionStatus,
-  attempts: number,
-  now = Date.now(),
-): Promise<SubmissionRecord> {
-  const record = { ...newRecord(item, status, now), attempts };
-  await putSubmissionRecord(kv, record);
-  return record;
 }

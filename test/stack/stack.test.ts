@@ -4,6 +4,7 @@
  * starts them, with fast timings and free ports. Bounded: every wait has a deadline; everything is stopped by
  * pid / process group in afterAll.
  */
+
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,6 +23,7 @@ import {
 } from "../../devnet/stack/start-stack.ts";
 import { checkBridgeGate } from "./bridge-gate.ts";
 import { runDappInChromium } from "./dapp.ts";
+import { readChainEvents } from "./event-stream.ts";
 import { checkGadget } from "./gadget.ts";
 import { checkLoadtest } from "./loadtest.ts";
 import { sendTransfer } from "./send-transfer.ts";
@@ -106,8 +108,9 @@ describeStack("npm start's stack, end to end over HTTP", () => {
         "5",
         "--finalize-delay",
         "2",
+        // No cron at all: the tips must move with the votes (the coordinators' alarms), not with a trigger.
         "--cron-seconds",
-        "1",
+        "0",
         "--status-seconds",
         "0",
       ],
@@ -120,7 +123,9 @@ describeStack("npm start's stack, end to end over HTTP", () => {
 
   afterAll(async () => {
     await stack?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    // STACK_KEEP_DATA=1 keeps the data dir (logs of every process) for a post-mortem.
+    if (process.env.STACK_KEEP_DATA === "1") console.log(`stack e2e: data kept in ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   it("advances the finalized tip of both chains and keeps it within a few blocks of the latest", async () => {
@@ -158,6 +163,26 @@ describeStack("npm start's stack, end to end over HTTP", () => {
       );
       expect(median(lag.blocks)).toBeLessThanOrEqual(6);
     }
+  });
+
+  it("streams every finalized height in order over SSE, and resumes exactly after a disconnect", async () => {
+    const start = Math.max(0, (await tipOf(CHAIN_A)) - 5);
+    const first = await readChainEvents(stack.urls.edge, CHAIN_A, 12, { from: start, timeoutMs: 60_000 });
+    const finalized = first.filter((e) => e.type === "finalized");
+    expect(finalized.length).toBeGreaterThanOrEqual(10);
+    finalized.forEach((e, i) => {
+      expect(Number(e.lastEventId)).toBe(start + 1 + i);
+      expect((JSON.parse(e.data) as { number: number }).number).toBe(start + 1 + i);
+    });
+    // Reconnect as an EventSource would, after the last event seen: the next height comes, nothing repeats.
+    const last = finalized[finalized.length - 1]?.lastEventId ?? "";
+    const resumed = await readChainEvents(stack.urls.edge, CHAIN_A, 5, {
+      lastEventId: last,
+      timeoutMs: 60_000,
+    });
+    const resumedHeights = resumed.filter((e) => e.type === "finalized").map((e) => Number(e.lastEventId));
+    expect(resumedHeights[0]).toBe(Number(last) + 1);
+    for (const [i, h] of resumedHeights.entries()) expect(h).toBe(Number(last) + 1 + i);
   });
 
   it("answers hostile load without 5xx or hangs while both chains keep finalizing", async () => {
@@ -311,6 +336,17 @@ describeStack("npm start's stack, end to end over HTTP", () => {
     });
     expect(later).toMatchObject({ finalized: true });
     expect(later.quorum?.totalPower).toBe("9000000");
+    // Pushed to subscribers: the equivocation the edge relayed, and the slash Babylon recorded (from the log).
+    const pushed = await readChainEvents(stack.urls.edge, CHAIN_B, 2, {
+      from: 0,
+      timeoutMs: 30_000,
+      types: "equivocation,slashed",
+    });
+    expect(pushed.map((e) => e.type).sort()).toEqual(["equivocation", "slashed"]);
+    for (const e of pushed) expect(JSON.parse(e.data)).toMatchObject({ fpBtcPkHex: fpB4 });
+    expect(JSON.parse(pushed.find((e) => e.type === "equivocation")?.data ?? "{}")).toMatchObject({
+      source: "edge",
+    });
   });
 
   it("never reports a reorged-out block finalized, and finalizes the replacement blocks", async () => {

@@ -2,6 +2,7 @@
  * @module Test doubles for the read API (Node tests): an in-memory KV namespace, fake chain readers over the
  * finality rule's fake chain, and a fake `Env`. Every upstream call is counted.
  */
+
 import { toBech32 } from "@cosmjs/encoding";
 import type { ChainReaders, TxLocation } from "../../src/api/context.ts";
 import {
@@ -11,6 +12,7 @@ import {
 } from "../../src/babylon/index.ts";
 import type { Voter } from "../../src/finality/index.ts";
 import { BlockNotFoundError, type BlockRef, type Hex } from "../../src/l2/index.ts";
+import { coordinatorNamespace } from "./coordinator-namespace.ts";
 import { fakeChain, fakeHash, fakeVoter } from "./fake-finality-sources.ts";
 
 /**
@@ -186,5 +188,10 @@ export function fakeEnv(kv: ReturnType<typeof memoryKv>, chains: string[] = ["op
     babylonChainId: "bbn-devnet",
     contractAddress: CONTRACT_ADDRESS,
   }));
-  return { CHAINS: JSON.stringify(config), FINALITY_KV: kv } as unknown as Env;
+  // Each env gets its own coordinators (the real coordinator code over in-memory SQLite).
+  const env = { CHAINS: JSON.stringify(config), FINALITY_KV: kv } as unknown as Env;
+  (env as { CHAIN_COORDINATOR: DurableObjectNamespace }).CHAIN_COORDINATOR = coordinatorNamespace(
+    () => env,
+  ).namespace;
+  return env;
 }

@@ -6,17 +6,18 @@
  * Each request gets a fresh copy of the template KV, so an answer depends only on the request: a failing
  * request found by the fuzzer replays and shrinks to the same answer.
  */
+
 import { sha256 } from "@noble/hashes/sha2.js";
 import { createApp } from "../../src/api/app.ts";
 import type { ChainReaders } from "../../src/api/context.ts";
 import { BabylonInvalidResponseError, BabylonUnavailableError } from "../../src/babylon/index.ts";
+import { coordinatorStub } from "../../src/coordinator/client.ts";
 import { utf8ToBytes } from "../../src/crypto/index.ts";
 import { UpstreamUnavailableError } from "../../src/errors/upstream.ts";
 import { createFinalityProviderSigner, createMemoryDoubleSignGuard } from "../../src/provider/index.ts";
 import type { SubmissionDeps } from "../../src/submission/edge-state.ts";
-import { evidenceKey } from "../../src/submission/keys.ts";
 import type { SubmissionChainState } from "../../src/submission/types.ts";
-import { getLoggedVotes } from "../../src/submission/vote-log.ts";
+import { coordinatorNamespace } from "./coordinator-namespace.ts";
 import { CONTRACT_ADDRESS, fakeReaders, memoryKv } from "./fake-readers.ts";
 import { chainWithOneFp, fakeChain, fakeChainState } from "./fake-submission-chain.ts";
 
@@ -142,11 +143,8 @@ export async function createFuzzHarness(): Promise<FuzzHarness> {
       commitForHeight: guard(inner.commitForHeight),
       lastFinalizedEpoch: guard(inner.lastFinalizedEpoch),
       checkBudget: guard(inner.checkBudget),
-      // As the edge's own state does: chain votes plus the votes the edge accepted (duplicates, equivocations).
-      recordedVotes: guard(async (fp: string, height: bigint, hash: Uint8Array) => [
-        ...(await inner.recordedVotes(fp, height, hash)),
-        ...(await getLoggedVotes(kv as unknown as KVNamespace, "op-devnet", fp, height)),
-      ]),
+      // The votes the edge accepted are added by the accept path, from the chain's coordinator.
+      recordedVotes: guard(inner.recordedVotes),
     };
   })();
   const submissions = (): SubmissionDeps => ({
@@ -194,10 +192,18 @@ export async function createFuzzHarness(): Promise<FuzzHarness> {
     REQUEUE_AFTER_SECONDS: "120",
     RELAYER_MNEMONIC: "",
   };
+  // One set of coordinators for the whole run (the submission state accumulates, as on a live edge).
+  const coordinators = coordinatorNamespace(() => env());
   // Any rate limiter the Worker gains later allows everything too, so limits never hide a bug.
   const env = (): Env =>
     new Proxy(
-      { ...bindings, FINALITY_KV: kv, SUBMISSIONS: queue(), SUBMISSIONS_DLQ: queue() },
+      {
+        ...bindings,
+        FINALITY_KV: kv,
+        SUBMISSIONS: queue(),
+        SUBMISSIONS_DLQ: queue(),
+        CHAIN_COORDINATOR: coordinators.namespace,
+      },
       {
         get: (target, key) =>
           typeof key === "string" && !(key in target) && key.endsWith("_RATE_LIMITER")
@@ -238,7 +244,8 @@ export async function createFuzzHarness(): Promise<FuzzHarness> {
     ...(await post("public-randomness", later[0])),
     ...(await post("finality-signatures", seededVotes)),
   ];
-  if (!template.store.has(evidenceKey("op-devnet", fpHex, 22n))) {
+  const evidence = await coordinatorStub(env(), "op-devnet").evidence("op-devnet", fpHex, 22);
+  if (!evidence) {
     throw new Error("fuzz seeding: no equivocation evidence was recorded");
   }
 

@@ -33,6 +33,11 @@ export async function judge(spec: FuzzRequest, res: Response): Promise<Verdict> 
   const status = res.status;
   const contentType = res.headers.get("content-type");
   const media = (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  // An event stream never ends by itself: its first bytes are what can be judged (a 200 stream is an answer).
+  if (status === 200 && media === "text/event-stream") {
+    await res.body?.cancel();
+    return { status, violation: null, code: null, contentType, body: "" };
+  }
   const text = await res.text();
   // HEAD answers are GET answers without a body: only the headers can be checked.
   const head = spec.method === "HEAD";

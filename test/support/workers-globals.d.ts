@@ -30,7 +30,22 @@ declare global {
     readonly queue: string;
     readonly messages: readonly Message<Body>[];
   }
+  interface DurableObjectId {
+    toString(): string;
+  }
+  interface DurableObjectStub {
+    fetch(input: string | Request, init?: RequestInit): Promise<Response>;
+  }
+  interface DurableObjectNamespace {
+    idFromName(name: string): DurableObjectId;
+    get(id: DurableObjectId): DurableObjectStub;
+  }
   interface Env {
+    CHAIN_COORDINATOR: DurableObjectNamespace;
+    COORDINATOR_TICK_MS: string;
+    WEBHOOK_RETRY_BASE_MS: string;
+    WEBHOOK_DISABLE_AFTER: string;
+    WEBHOOK_ALLOW_LOOPBACK: string;
     CHAINS: string;
     FINALITY_KV: KVNamespace;
     SUBMISSIONS: Queue;

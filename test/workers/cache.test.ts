@@ -23,6 +23,7 @@ const kv = env.FINALITY_KV;
 const hash = (byte: string) => `0x${byte.repeat(32)}`;
 /** A chain id of its own per test: the KV namespace is shared by the tests of this file. */
 const freshChain = () => `c-${crypto.randomUUID().slice(0, 8)}`;
+const CHAIN_FOR_HEADERS = freshChain();
 
 /** The `expiration` KV reports for `key` (seconds since the epoch), via list metadata. */
 async function expirationOf(key: string): Promise<number | undefined> {
@@ -195,29 +196,33 @@ describe("power tables: power/{chain}/{btcHeight}", () => {
   });
 });
 
-describe("BTC headers: btc/{height}", () => {
+describe("BTC headers: btc/{chain}/{height}", () => {
   it("round-trips forever, put only if absent", async () => {
     const height = 800_000 + Math.floor(Math.random() * 100_000);
     const header = { height, hash: "AB".repeat(32), timestamp: 1_700_000_123 };
-    expect(await getBtcHeader(kv, height)).toBeNull();
-    expect(await putBtcHeader(kv, height, header)).toBe(true);
-    expect(await putBtcHeader(kv, height, { height, hash: "cd".repeat(32), timestamp: 1 })).toBe(false);
-    expect(await getBtcHeader(kv, height)).toEqual({
+    expect(await getBtcHeader(kv, CHAIN_FOR_HEADERS, height)).toBeNull();
+    expect(await putBtcHeader(kv, CHAIN_FOR_HEADERS, height, header)).toBe(true);
+    expect(
+      await putBtcHeader(kv, CHAIN_FOR_HEADERS, height, { height, hash: "cd".repeat(32), timestamp: 1 }),
+    ).toBe(false);
+    expect(await getBtcHeader(kv, CHAIN_FOR_HEADERS, height)).toEqual({
       height,
       hash: "ab".repeat(32),
       timestamp: 1_700_000_123,
     });
-    expect(await expirationOf(`btc/${height}`)).toBeUndefined();
+    expect(await expirationOf(`btc/${CHAIN_FOR_HEADERS}/${height}`)).toBeUndefined();
   });
 
   it("refuses a malformed header", async () => {
-    await expect(putBtcHeader(kv, 1, { height: 1, hash: "zz", timestamp: 1 })).rejects.toBeInstanceOf(
+    await expect(
+      putBtcHeader(kv, CHAIN_FOR_HEADERS, 1, { height: 1, hash: "zz", timestamp: 1 }),
+    ).rejects.toBeInstanceOf(InvalidCacheValueError);
+    const header = { height: 2, hash: "ab".repeat(32), timestamp: 1 };
+    await expect(putBtcHeader(kv, CHAIN_FOR_HEADERS, 3, header)).rejects.toBeInstanceOf(
       InvalidCacheValueError,
     );
-    const header = { height: 2, hash: "ab".repeat(32), timestamp: 1 };
-    await expect(putBtcHeader(kv, 3, header)).rejects.toBeInstanceOf(InvalidCacheValueError);
-    expect(await getBtcHeader(kv, 1)).toBeNull();
-    expect(await getBtcHeader(kv, 3)).toBeNull();
+    expect(await getBtcHeader(kv, CHAIN_FOR_HEADERS, 1)).toBeNull();
+    expect(await getBtcHeader(kv, CHAIN_FOR_HEADERS, 3)).toBeNull();
   });
 });
 

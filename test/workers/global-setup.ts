@@ -9,6 +9,7 @@ import { startFakeComet } from "./support/fake-comet.ts";
 import { startFaultProxy } from "./support/fault-proxy.ts";
 import { startPowersDevnet } from "./support/powers-devnet.ts";
 import { BELOW_QUORUM_FPS, FAST_EMULATOR_ENV, QUORUM_FPS, voteOnDevnet } from "./support/voted-devnet.ts";
+import { startWebhookReceiver } from "./support/webhook-receiver.ts";
 
 /** The e2e's L2: blocks 1–8; votes by block (none: no votes). */
 const E2E_HEAD = 8;
@@ -58,8 +59,11 @@ export default async function setup(project: TestProject) {
   const submitProxy = await startFaultProxy(submitBabylon.url);
   // Every Babylon answer 300 ms late: long enough for a request to end while its subrequest is in flight.
   const slowProxy = await startDelayProxy(babylon.url, 300);
+  const receiver = await startWebhookReceiver();
+  project.provide("webhookReceiver", JSON.stringify({ url: receiver.url, deadUrl: receiver.deadUrl }));
   const stopAll = () =>
     Promise.all([
+      receiver.close(),
       slowProxy.close(),
       fakeComet.close(),
       babylon.stop(),
@@ -131,6 +135,8 @@ export default async function setup(project: TestProject) {
 declare module "vitest" {
   export interface ProvidedContext {
     sharedVectors: string;
+    /** JSON `{ url, deadUrl }` of the loopback webhook receiver (support/webhook-receiver.ts). */
+    webhookReceiver: string;
     /** Base URL of the fake CometBFT JSON-RPC node (test/workers/support/fake-comet.ts). */
     fakeCometUrl: string;
     /** CHAINS JSON naming the real Babylon emulator and anvil started for the read-API e2e. */

@@ -7,7 +7,7 @@ import {
   SubmissionRefusedError,
   TimeoutError,
 } from "../../sdk/src/index.ts";
-import { advanceFinalizedTips } from "../../src/api/scheduled.ts";
+import { tickCoordinators } from "../../src/api/scheduled.ts";
 import { CHAINS_CONFIG_KEY } from "../../src/cache/keys.ts";
 import { createFinalityProviderSigner } from "../../src/provider/index.ts";
 
@@ -43,8 +43,8 @@ const client = createFinalityClient({
 
 beforeAll(async () => {
   await env.FINALITY_KV.put(CHAINS_CONFIG_KEY, inject("e2eChains"));
-  // The cron's work: the finalized tip moves to the last finalized block (4 in the vote plan).
-  await advanceFinalizedTips(env);
+  // The coordinator's work: the finalized tip moves to the last finalized block (4 in the vote plan).
+  await tickCoordinators(env);
 });
 afterAll(async () => {
   await env.FINALITY_KV.delete(CHAINS_CONFIG_KEY);

@@ -1,14 +1,16 @@
 import { describe, expect, it, vi } from "vitest";
 import { fakeEdge } from "../../test/fake-edge.ts";
 import { txHash } from "../../test/fake-fetch.ts";
+import type { EventsMode } from "../client.ts";
 import { AbortedError, InvalidRequestError, NotFoundError, TimeoutError } from "../errors/index.ts";
 import type { TxFinality } from "../types.ts";
 
 const hash = txHash(1) as `0x${string}`;
 
-describe("waitForTxFinality", () => {
+// "auto": this fake edge has no event stream, so these run on the polling the client falls back to.
+describe.each<EventsMode>(["poll", "auto"])("waitForTxFinality (events: %s)", (mode) => {
   it("unknown to the node, pending, not canonical, finalized: each reported once, then resolves", async () => {
-    const edge = fakeEdge();
+    const edge = fakeEdge(mode);
     const updates: (string | null)[] = [];
     const done = edge.client.waitForTxFinality(hash, {
       pollIntervalMs: 2,
@@ -26,7 +28,10 @@ describe("waitForTxFinality", () => {
     expect(answer).toMatchObject({ finalized: true, status: "finalized", txHash: hash });
     expect(updates).toEqual([null, "pending", "not_canonical", "finalized"]);
     // Polls are conditional: an unchanged answer is asked with its ETag and answered 304.
-    expect(edge.calls.every((c) => c.url === `http://e/v1/chains/c/txs/${hash}/finality`)).toBe(true);
+    const stream = edge.calls.filter((c) => new URL(c.url).pathname === "/v1/chains/c/events");
+    expect(stream).toHaveLength(mode === "auto" ? 1 : 0); // asked once, then polling for good
+    const others = edge.calls.filter((c) => !stream.includes(c));
+    expect(others.every((c) => c.url === `http://e/v1/chains/c/txs/${hash}/finality`)).toBe(true);
     expect(edge.notModified).toBeGreaterThan(0);
     const requests = edge.calls.length;
     await new Promise((r) => setTimeout(r, 10));
@@ -34,7 +39,7 @@ describe("waitForTxFinality", () => {
   });
 
   it("times out with TimeoutError, and stops polling", async () => {
-    const edge = fakeEdge();
+    const edge = fakeEdge(mode);
     edge.tx = "pending";
     const error = await edge.client
       .waitForTxFinality(hash, { timeoutMs: 30, pollIntervalMs: 2 })
@@ -47,7 +52,7 @@ describe("waitForTxFinality", () => {
   });
 
   it("aborts with AbortedError (also when the signal fired before)", async () => {
-    const edge = fakeEdge();
+    const edge = fakeEdge(mode);
     const controller = new AbortController();
     const pending = edge.client.waitForTxFinality(hash, { signal: controller.signal, pollIntervalMs: 2 });
     setTimeout(() => controller.abort(), 10);
@@ -58,7 +63,7 @@ describe("waitForTxFinality", () => {
   });
 
   it("rejects at once on what waiting cannot fix: an unknown chain, a malformed hash", async () => {
-    const edge = fakeEdge();
+    const edge = fakeEdge(mode);
     edge.tx = { status: 404, code: "unknown_chain" };
     await expect(edge.client.waitForTxFinality(hash, { pollIntervalMs: 2 })).rejects.toBeInstanceOf(
       NotFoundError,

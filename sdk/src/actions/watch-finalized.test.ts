@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type FakeEdge, fakeEdge } from "../../test/fake-edge.ts";
 import { blockHash } from "../../test/fake-fetch.ts";
+import type { EventsMode } from "../client.ts";
 import type { L2Block } from "../types.ts";
 
 const heights = (blocks: L2Block[]) => blocks.map((b) => b.number);
@@ -19,9 +20,10 @@ function watch(edge: FakeEdge, options: Parameters<FakeEdge["client"]["watchFina
   return { seen, errors };
 }
 
-describe("watchFinalized", () => {
+// "auto": this fake edge has no event stream, so these run on the polling the client falls back to.
+describe.each<EventsMode>(["poll", "auto"])("watchFinalized (events: %s)", (mode) => {
   it("from the current tip: every block once, in order, across tip jumps and repeats", async () => {
-    const edge = fakeEdge();
+    const edge = fakeEdge(mode);
     edge.tip = 10;
     const { seen, errors } = watch(edge);
     await vi.waitFor(() => expect(heights(seen)).toEqual([10]));
@@ -39,7 +41,7 @@ describe("watchFinalized", () => {
   });
 
   it("from a height below the tip, waiting while there is no tip; a failed read leaves no gap", async () => {
-    const edge = fakeEdge();
+    const edge = fakeEdge(mode);
     edge.failOnce.add(7);
     const { seen, errors } = watch(edge, { fromHeight: 3n });
     await new Promise((r) => setTimeout(r, 20));
@@ -55,7 +57,7 @@ describe("watchFinalized", () => {
   });
 
   it("a height above the tip waits for the tip to reach it", async () => {
-    const edge = fakeEdge();
+    const edge = fakeEdge(mode);
     edge.tip = 5;
     const { seen } = watch(edge, { fromHeight: 8 });
     await new Promise((r) => setTimeout(r, 20));
@@ -65,7 +67,7 @@ describe("watchFinalized", () => {
   });
 
   it("awaits an async onBlock; a throwing one is reported and the next block follows", async () => {
-    const edge = fakeEdge();
+    const edge = fakeEdge(mode);
     edge.tip = 4;
     const seen: number[] = [];
     const errors: unknown[] = [];
@@ -86,7 +88,7 @@ describe("watchFinalized", () => {
   });
 
   it("unwatch (or the signal) stops it: no more requests", async () => {
-    const edge = fakeEdge();
+    const edge = fakeEdge(mode);
     edge.tip = 1;
     const { seen } = watch(edge);
     await vi.waitFor(() => expect(heights(seen)).toEqual([1]));
@@ -97,7 +99,7 @@ describe("watchFinalized", () => {
     expect(edge.calls.length).toBeLessThanOrEqual(requests + 1);
     expect(heights(seen)).toEqual([1]);
 
-    const other = fakeEdge();
+    const other = fakeEdge(mode);
     other.tip = 1;
     const controller = new AbortController();
     const { seen: viaSignal } = watch(other, { signal: controller.signal });

@@ -20,9 +20,11 @@ const CATCH_UP_CONCURRENCY = 8;
 
 /**
  * Calls `onBlock` with every BTC-finalized L2 block from `fromHeight` on, in order, with no gaps or repeats, as the
- * edge's finalized tip advances. The tip moves along grid heights; the blocks in between are read through the
- * block finality route (finalized answers come from the edge's stored bytes). An async `onBlock` is awaited before
- * the next block. Returns `unwatch`.
+ * edge's finalized tip advances. Polled, the tip moves along grid heights and the blocks in between are read through
+ * the block finality route (finalized answers come from the edge's stored bytes). Over the event stream, which tells
+ * every height with its block, nothing is read while heights come contiguously; the block route fills only gaps (a
+ * `resync`, a start older than the stream's log). An async `onBlock` is awaited before the next block.
+ * Returns `unwatch`.
  */
 export function watchFinalized(
   ctx: ClientContext,
@@ -82,6 +84,8 @@ export function watchFinalized(
 
   const unsubscribe = events.finalizedTip(catchUp, {
     signal,
+    // With the event stream, the tips from here on come replayed (each block's own data, no block reads).
+    fromHeight: next,
     pollIntervalMs: options.pollIntervalMs,
     onError: (error) => options.onError?.(error),
   });

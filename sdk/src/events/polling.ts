@@ -2,10 +2,8 @@
 
 import type { ClientContext } from "../actions/context.ts";
 import { getStatus } from "../actions/get-status.ts";
-import { getTxFinality } from "../actions/get-tx-finality.ts";
-import { NotFoundError } from "../errors/index.ts";
 import { sleep } from "../transport/sleep.ts";
-import type { Hash } from "../types.ts";
+import { readTxFinality } from "./read-tx-finality.ts";
 import type { FinalityEvents, SubscribeOptions, Unsubscribe } from "./types.ts";
 
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
@@ -16,16 +14,7 @@ export function createPollingEvents(ctx: ClientContext): FinalityEvents {
       return poll(async (signal) => (await getStatus(ctx, { signal })).finalizedTip, onTip, options);
     },
     txFinality(hash, onAnswer, options = {}) {
-      const read = async (signal: AbortSignal) => {
-        try {
-          return await getTxFinality(ctx, hash as Hash, { signal });
-        } catch (error) {
-          // The node may not have the transaction yet (just sent, or seen by another node first): keep asking.
-          if (error instanceof NotFoundError && error.code === "tx_not_found") return null;
-          throw error;
-        }
-      };
-      return poll(read, onAnswer, options);
+      return poll((signal) => readTxFinality(ctx, hash, signal), onAnswer, options);
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * @module The seam for "tell me when it changes". Today's implementation polls the edge with conditional GETs
- * (`polling.ts`); a push implementation over the edge's event stream (`/v1/chains/{chain}/events`) can replace it
- * without changing `waitForTxFinality` or `watchFinalized`, which are written against this interface only.
+ * @module The seam for "tell me when it changes", with two implementations: one pushed by the edge's event stream
+ * (`/v1/chains/{chain}/events`, `stream.ts`: one connection per client, the tx route asked only when the stream says
+ * the block is finalized) and one polling with conditional GETs (`polling.ts`, where the edge has no stream).
+ * `waitForTxFinality` and `watchFinalized` are written against this interface only.
  */
 import type { L2Block, TxFinality } from "../types.ts";
 
@@ -9,8 +10,16 @@ export type Unsubscribe = () => void;
 
 export type SubscribeOptions = {
   signal?: AbortSignal | undefined;
-  /** How often a polling implementation asks (default 2000 ms: the edge's pending answers live 2 s). */
+  /**
+   * How often a polling implementation asks (default 2000 ms: the edge's pending answers live 2 s); the stream
+   * asks no more often than this while an answer cannot be tied to a block.
+   */
   pollIntervalMs?: number | undefined;
+  /**
+   * `finalizedTip` only: the first height the caller still needs. A push implementation may then replay the tips
+   * from there instead of starting at the current one; polling ignores it (callers catch up from any tip).
+   */
+  fromHeight?: number | undefined;
   /** Errors while following (the transport's retries spent); following goes on. */
   onError?: ((error: unknown) => void) | undefined;
 };
@@ -18,7 +27,8 @@ export type SubscribeOptions = {
 /**
  * Each subscription calls back with the current value first and then at least on every change (a polling
  * implementation calls back on every poll; callers ignore what they have seen). A callback's promise is awaited
- * before the next call, so callbacks never overlap.
+ * before the next call, so callbacks never overlap. The finalized tip may skip heights (polling sees it move in
+ * jumps; the stream replays from where it resumed); callers fill gaps from the block route.
  */
 export interface FinalityEvents {
   /** The chain's finalized tip (`null` while the edge knows none). */

@@ -1,7 +1,8 @@
 /**
  * @module The one seam between the SDK's calls and the wire: `fetch`, a timeout per try, retries of idempotent
  * requests per `Retry-After`, problem+json → typed errors, and conditional GETs from an ETag cache. Every call
- * goes through `request`; a push transport (the edge's event stream, later) sits beside it, not inside calls.
+ * goes through `request`; the edge's event stream is opened beside it (`openStream`, open-stream.ts), with the
+ * same `fetch` and headers.
  */
 import {
   AbortedError,
@@ -22,6 +23,7 @@ import type {
   ApiResponse,
 } from "./api-types.ts";
 import { createEtagCache } from "./etag-cache.ts";
+import { createStreamOpener, type OpenStream } from "./open-stream.ts";
 import { DEFAULT_RETRY, parseRetryAfter, type RetryOptions, retryDelay } from "./retry.ts";
 import { sleep } from "./sleep.ts";
 
@@ -73,6 +75,8 @@ export type Transport = {
   request<P extends ApiPath, M extends ApiMethod>(
     request: TransportRequest<P, M>,
   ): Promise<TransportResponse<ApiResponse<P, M>>>;
+  /** A long-lived GET of a filled-in path (the event stream): no timeout, no retries, body unread. */
+  openStream: OpenStream;
 };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -173,6 +177,7 @@ export function createTransport(options: TransportOptions): Transport {
 
   return {
     url: base,
+    openStream: createStreamOpener(base, fetchFn, options.headers),
     async request<P extends ApiPath, M extends ApiMethod>(request: TransportRequest<P, M>) {
       const url =
         base + fillPath(request.path, request.params as Record<string, string>) + queryString(request.query);

@@ -4,6 +4,7 @@ import {
   type BlockFinality,
   type ChainStatus,
   createFinalityClient,
+  type EdgeEvent,
   FinalityEdgeError,
   type FinalityProviders,
   type L2Block,
@@ -29,6 +30,7 @@ export async function uses(): Promise<void> {
     chain: "edge-devnet-l2",
     fetch: async () => new Response("{}"),
     retry: { attempts: 2, maxDelayMs: 1000 },
+    events: "auto",
   });
   const block: BlockFinality = await client.getBlockFinality("finalized");
   const byNumber: BlockFinality = await client.getBlockFinality(12n);
@@ -47,6 +49,15 @@ export async function uses(): Promise<void> {
   });
   const unwatch: () => void = client.watchFinalized((b: L2Block) => void b.timestamp, { fromHeight: 1 });
   unwatch();
+  const unwatchEvents: () => void = client.watchEvents(
+    (e: EdgeEvent) => {
+      if (e.type === "slashed")
+        console.log(e.id, e.data.fpBtcPkHex, e.data.btcHeight satisfies number | null);
+      if (e.type === "resync") console.log(e.data.oldest, e.data.tip?.hash);
+    },
+    { types: ["slashed", "equivocation"], fromHeight: 1n, onError: console.warn },
+  );
+  unwatchEvents();
   try {
     await client.getSubmission("v_0000000000000000000000000000000000000000");
   } catch (error) {

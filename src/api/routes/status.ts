@@ -70,7 +70,7 @@ type Cache = Awaited<ReturnType<typeof chainContext>>["cache"];
 /** The power table at the BTC tip (KV-cached per BTC height). */
 async function tipPowerTable(cache: Cache, readers: ChainReaders, chainId: string, bsnId: string) {
   // A timestamp past every header maps to the BTC tip (clamped).
-  const { height } = await readers.btcHeightAt(Number.MAX_SAFE_INTEGER, kvHeaderCache(cache.kv));
+  const { height } = await readers.btcHeightAt(Number.MAX_SAFE_INTEGER, kvHeaderCache(cache.kv, cache.chain));
   let table = await getCachedPowerTable(cache.kv, chainId, height).catch(() => null);
   if (!table) {
     table = await readers.powerTable(bsnId, height);

@@ -5,16 +5,15 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
+import { coordinatorStub, submissionBook, viaCoordinator } from "../../coordinator/client.ts";
 import {
   acceptSubmissions,
   MAX_MESSAGES_PER_REQUEST,
   type SubmissionLimits,
 } from "../../submission/accept.ts";
-import { acceptCountsFlushDue, flushAcceptCounts } from "../../submission/accept-counters.ts";
-import { getMetrics } from "../../submission/metrics.ts";
-import { getSubmissionRecord } from "../../submission/records.ts";
+import { metricsFromCounters } from "../../submission/metrics.ts";
+import { flushRefusals, refusalsFlushDue, unflushedRefusals } from "../../submission/refusal-counters.ts";
 import type { SubmissionKind } from "../../submission/types.ts";
-import { getEvidence } from "../../submission/vote-log.ts";
 import { runInBackground } from "../background.ts";
 import { type AppDeps, type AppEnv, registry } from "../context.ts";
 import {
@@ -62,7 +61,10 @@ const refusals = {
     content: problemContent,
   },
   502: { description: "Babylon answered with an error or garbage", content: problemContent },
-  503: { description: "Babylon or the queue is unavailable: nothing was accepted", content: problemContent },
+  503: {
+    description: "Babylon or the chain's coordinator is unavailable: nothing was accepted",
+    content: problemContent,
+  },
 };
 
 // A plain schema, not a zod one: the body is read once by `jsonBody` and checked by the contract's rules, so no
@@ -226,10 +228,16 @@ function readMessages(c: Context<AppEnv>, kind: SubmissionKind): unknown[] {
 /** The client's address as Cloudflare states it (a client cannot set it there); loopback clients share one. */
 const clientIp = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? "unknown";
 
-/** After a submission is answered, accepted or not: this isolate's counters are written now and then. */
+/** After a submission is answered, accepted or not: this isolate's refusal counts are handed over now and then. */
 const flushCounters: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
-  if (acceptCountsFlushDue(c.env.FINALITY_KV)) runInBackground(c, flushAcceptCounts(c.env.FINALITY_KV));
+  if (refusalsFlushDue()) {
+    const env = c.env;
+    runInBackground(
+      c,
+      flushRefusals((chain, counts) => coordinatorStub(env, chain).addRefusals(chain, counts)),
+    );
+  }
 };
 
 /** Per client IP, before the body is even read: the first limit unauthenticated traffic meets. */
@@ -281,7 +289,7 @@ export function registerSubmissions(app: OpenAPIHono<AppEnv>, deps: AppDeps): vo
       const submissions = await acceptSubmissions(
         {
           chain: chain.id,
-          kv: c.env.FINALITY_KV,
+          book: submissionBook(c.env, chain.id),
           queue: c.env.SUBMISSIONS,
           state,
           babylonHeight,
@@ -300,21 +308,24 @@ export function registerSubmissions(app: OpenAPIHono<AppEnv>, deps: AppDeps): vo
   app.openapi(submissionRoute, async (c) => {
     const { chain: chainId, id } = c.req.valid("param");
     const chain = (await registry(c)).get(chainId);
-    const record = await getSubmissionRecord(c.env.FINALITY_KV, chain.id, id);
+    const record = await viaCoordinator(() => coordinatorStub(c.env, chain.id).record(chain.id, id));
     if (!record) throw new SubmissionNotFoundError(id);
     return c.json(submissionJson(record), 200, { "cache-control": "no-store" });
   });
 
   app.openapi(metricsRoute, async (c) => {
     const chain = (await registry(c)).get(c.req.valid("param").chain);
-    const metrics = metricsJson(chain.id, await getMetrics(c.env.FINALITY_KV, chain.id));
+    const counters = await viaCoordinator(() => coordinatorStub(c.env, chain.id).counters(chain.id));
+    const metrics = metricsJson(chain.id, metricsFromCounters(counters, unflushedRefusals(chain.id)));
     return c.json(metrics, 200, { "cache-control": "no-store" });
   });
 
   app.openapi(evidenceRoute, async (c) => {
     const { chain: chainId, fpBtcPk, height } = c.req.valid("param");
     const chain = (await registry(c)).get(chainId);
-    const evidence = await getEvidence(c.env.FINALITY_KV, chain.id, fpBtcPk, height);
+    const evidence = await viaCoordinator(() =>
+      coordinatorStub(c.env, chain.id).evidence(chain.id, fpBtcPk, Number(height)),
+    );
     if (!evidence) throw new EvidenceNotFoundError(fpBtcPk, height);
     return c.json(evidenceJson(chain.id, evidence), 200, { "cache-control": "no-store" });
   });

@@ -1,0 +1,46 @@
+/**
+ * @module The admin bearer token (`ADMIN_TOKEN` secret) of the webhook routes. No token configured: the routes
+ * are off (403). No or malformed `Authorization`: 401 with a `WWW-Authenticate` challenge. A wrong token: 403.
+ * The comparison takes the same time whatever the token: both sides are hashed, and the digests compared fully.
+ */
+import type { MiddlewareHandler } from "hono";
+import { BaseError } from "../errors/base.ts";
+import type { AppEnv } from "./context.ts";
+
+export class UnauthorizedError extends BaseError {
+  override name = "UnauthorizedError";
+  constructor() {
+    super("unauthorized", "Admin token required", {
+      field: "Authorization",
+      details: "Send `Authorization: Bearer <ADMIN_TOKEN>`.",
+    });
+  }
+}
+
+export class ForbiddenError extends BaseError {
+  override name = "ForbiddenError";
+  constructor(details: string) {
+    super("forbidden", "Not allowed", { field: "Authorization", details });
+  }
+}
+
+const digest = async (text: string) =>
+  new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+
+/** Whether `a` and `b` are equal, in time independent of where they differ. */
+export async function sameSecret(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([digest(a), digest(b)]);
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= (x[i] as number) ^ (y[i] as number);
+  return diff === 0;
+}
+
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = (c.env as { ADMIN_TOKEN?: string }).ADMIN_TOKEN;
+  if (!token) throw new ForbiddenError("Webhooks are off: this edge has no ADMIN_TOKEN configured.");
+  const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(c.req.header("authorization") ?? "");
+  if (!match) throw new UnauthorizedError();
+  if (!(await sameSecret(match[1] as string, token)))
+    throw new ForbiddenError("The admin token is not valid.");
+  await next();
+};
