@@ -13,6 +13,7 @@ import type { Stack } from "../devnet/stack/start-stack.ts";
 import { createSseParser } from "../sdk/src/events/sse-parser.ts";
 import { createL2Client } from "../src/l2/index.ts";
 import { startBenchStack } from "./support/bench-stack.ts";
+import { quantile, sleep } from "./support/stats.ts";
 
 const SUBSCRIBERS = Number(process.env.BENCH_EVENTS_SUBSCRIBERS ?? 200);
 const SECONDS = Number(process.env.BENCH_EVENTS_SECONDS ?? 60);
@@ -20,11 +21,6 @@ const CHAIN = "edge-devnet-l2";
 const DEADLINE_MS = 360_000 + SECONDS * 1000;
 
 const say = (line: string) => console.log(`[bench:events] ${line}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const quantile = (xs: number[], q: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-};
 
 type Seen = { heights: number[]; bytes: number };
 

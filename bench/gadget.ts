@@ -12,6 +12,7 @@ import type { Stack } from "../devnet/stack/start-stack.ts";
 import { createFinalityClient } from "../sdk/src/index.ts";
 import { createL2Client, getBlockRef } from "../src/l2/index.ts";
 import { startBenchStack } from "./support/bench-stack.ts";
+import { quantile, sleep } from "./support/stats.ts";
 
 const N = Number(process.env.BENCH_GADGET_N ?? 200);
 const RANGE = 64;
@@ -19,11 +20,6 @@ const CHAIN = "edge-devnet-l2";
 const DEADLINE_MS = 300_000 + N * 200;
 
 const say = (line: string) => console.log(`[bench:gadget] ${line}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const quantile = (xs: number[], q: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-};
 
 type RangeClient = grpc.Client & {
   QueryBlockRangeBabylonFinalized(
