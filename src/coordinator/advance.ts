@@ -44,18 +44,29 @@ export async function newlyFinalized(
   const activation = Number(config.activationHeight);
   const interval = Math.max(1, Number(config.interval));
   let highest: BlockRef | null = null;
-  // The next grid blocks, read together (one batched L2 round trip), then decided in order: each decision may
+  // The next grid blocks, read a window at a time (one batched L2 round trip each; windows of 2, 4, 8 …, so a
+  // chain that is current costs two reads, a catch-up few round trips), then decided in order: each decision may
   // lean on the one before it (the tip shortcut). The walk below needs them again (at interval 1, all of them).
   const read = new Map<number, BlockRef>();
-  const first = nextGridHeight(tip?.number ?? null, activation, interval);
-  const heights = Array.from({ length: maxSteps }, (_, i) => first + i * interval);
-  const grid = await Promise.all(heights.map((n) => readers.blockAt(BigInt(n))));
-  for (const [i, block] of grid.entries()) {
-    if (!block) break;
-    read.set(heights[i] as number, block);
-    const { decision } = await decideWithCache({ ...cache, canonical: block }, block);
-    if (!decision.finalized) break;
-    highest = block;
+  let next = nextGridHeight(tip?.number ?? null, activation, interval);
+  let decided = 0;
+  let window = 2;
+  scan: while (decided < maxSteps) {
+    const heights = Array.from(
+      { length: Math.min(window, maxSteps - decided) },
+      (_, i) => next + i * interval,
+    );
+    const grid = await Promise.all(heights.map((n) => readers.blockAt(BigInt(n))));
+    for (const [i, block] of grid.entries()) {
+      if (!block) break scan;
+      read.set(heights[i] as number, block);
+      const { decision } = await decideWithCache({ ...cache, canonical: block }, block);
+      decided++;
+      if (!decision.finalized) break scan;
+      highest = block;
+    }
+    next += heights.length * interval;
+    window *= 2;
   }
   if (highest === null) return [];
   // Down by parent hash to just above the tip (or to activation when there is none); the off-grid blocks not
