@@ -9,10 +9,9 @@
  * block rate (1.00 = every subscriber keeps up). Bounded by a deadline; the stack is stopped by pid / group.
  */
 
-import type { Stack } from "../devnet/stack/start-stack.ts";
 import { createSseParser } from "../sdk/src/events/sse-parser.ts";
 import { createL2Client } from "../src/l2/index.ts";
-import { startBenchStack } from "./support/bench-stack.ts";
+import { withBenchStack } from "./support/bench-stack.ts";
 import { quantile, sleep } from "./support/stats.ts";
 
 const SUBSCRIBERS = Number(process.env.BENCH_EVENTS_SUBSCRIBERS ?? 200);
@@ -58,14 +57,10 @@ async function subscribe(
   }
 }
 
-async function main(): Promise<void> {
-  let stack: Stack | undefined;
-  const deadline = setTimeout(() => {
-    say(`deadline of ${DEADLINE_MS / 1000} s passed: stopping`);
-    void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
-  }, DEADLINE_MS);
-  try {
-    stack = await startBenchStack("events", ["--cron-seconds", "0"]);
+await withBenchStack(
+  "events",
+  { extra: ["--cron-seconds", "0"], deadlineMs: DEADLINE_MS, say },
+  async (stack) => {
     const chain = stack.chains.find((c) => c.id === CHAIN);
     if (!chain) throw new Error("no chain A");
     const edge = stack.urls.edge;
@@ -126,10 +121,5 @@ Finalized events on ${CHAIN} (1 s L2 blocks, 4 FPs, no cron), ${SUBSCRIBERS} SSE
 events delivered: ${total} (${(total / elapsed).toFixed(0)} events/s in total, ${perSubscriber.toFixed(2)}/s per subscriber; the tip moved ${blocksPerSecond.toFixed(2)} heights/s: ratio ${(perSubscriber / blocksPerSecond).toFixed(2)})
 subscribers with a gap, repeat or disorder: ${broken} of ${SUBSCRIBERS}; stream bytes per subscriber ≈ ${((seen[0]?.bytes ?? 0) / 1024).toFixed(0)} KiB`);
     if (broken > 0 || failed.length > 0) process.exitCode = 1;
-  } finally {
-    clearTimeout(deadline);
-    await stack?.stop();
-  }
-}
-
-await main();
+  },
+);

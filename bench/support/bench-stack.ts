@@ -39,3 +39,26 @@ export async function startBenchStack(name: string, extra: string[] = []): Promi
     throw error;
   }
 }
+
+/**
+ * Starts the stack, runs `bench` with it and stops it — also when `deadlineMs` passes first (then the process
+ * exits 1), so a bench never outlives its bound.
+ */
+export async function withBenchStack(
+  name: string,
+  options: { extra?: string[]; deadlineMs: number; say: (line: string) => void },
+  bench: (stack: Stack) => Promise<void>,
+): Promise<void> {
+  let stack: Stack | undefined;
+  const deadline = setTimeout(() => {
+    options.say(`deadline of ${options.deadlineMs / 1000} s passed: stopping`);
+    void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+  }, options.deadlineMs);
+  try {
+    stack = await startBenchStack(name, options.extra);
+    await bench(stack);
+  } finally {
+    clearTimeout(deadline);
+    await stack?.stop();
+  }
+}

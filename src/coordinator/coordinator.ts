@@ -94,14 +94,26 @@ export function createCoordinator(host: CoordinatorHost) {
   /** Remembers the chain id (the alarm has no caller to say it) and keeps the alarm going. */
   function touch(chain: string, active: boolean): void {
     if (meta("chain") !== chain) setMeta("chain", chain);
-    if (active) setMeta("active_until", String(Date.now() + ACTIVE_FOR_MS));
+    // Extended a minute at a time: a burst of submissions costs one write, not one each.
+    if (active && Date.now() + ACTIVE_FOR_MS - Number(meta("active_until") ?? 0) > 60_000) {
+      setMeta("active_until", String(Date.now() + ACTIVE_FOR_MS));
+    }
     host.waitUntil(ensureAlarm(Date.now() + tickMs));
   }
 
+  /** The alarm this object last set or read (a plain number): while it is still ahead, calls need no storage op. */
+  let knownAlarm: number | null = null;
+  async function setAlarm(at: number): Promise<void> {
+    await host.setAlarm(at);
+    knownAlarm = at;
+  }
+
   async function ensureAlarm(at: number): Promise<void> {
+    if (knownAlarm !== null && knownAlarm >= Date.now() && knownAlarm <= at) return;
     const current = await host.getAlarm();
+    knownAlarm = current;
     // An alarm time already past that has not fired (an object restarted around it) is set again too.
-    if (current === null || current > at || current < Date.now() - tickMs) await host.setAlarm(at);
+    if (current === null || current > at || current < Date.now() - tickMs) await setAlarm(at);
   }
 
   function publish(chain: string, events: LoggedEvent[]): void {
@@ -199,7 +211,7 @@ export function createCoordinator(host: CoordinatorHost) {
     const dueAt = webhooks.nextDueAt();
     const next = busy ? now + tickMs : null;
     const at = next === null ? dueAt : dueAt === null ? next : Math.min(next, Math.max(dueAt, now + 100));
-    if (at !== null) await host.setAlarm(at);
+    if (at !== null) await setAlarm(at);
   }
 
   /** Outbox entries unsettled for too long (a queue that lost them, or refused them) go to the queue again. */
