@@ -47,6 +47,7 @@ export default defineConfig({
       "gadget/**/*.test.ts",
       "test/unit/**/*.test.ts",
       "test/devnet/**/*.test.ts",
+      "test/dashboard/**/*.test.ts",
     ],
     environment: "node",
     testTimeout: 60_000,

@@ -1,6 +1,6 @@
 // Tests inside workerd through the Cloudflare vitest plugin, with the Worker's real bindings (local KV, Queues).
 import { readFileSync } from "node:fs";
-import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { dependencySourcemapsWithoutSources } from "./vitest.config.ts";
 
@@ -9,6 +9,9 @@ const genesis = JSON.parse(readFileSync("devnet/babylon/genesis.default.json", "
   accounts: { name: string; mnemonic: string }[];
 };
 const RELAYER_MNEMONIC = genesis.accounts.find((a) => a.name === "relayer")?.mnemonic ?? "";
+
+// The vote history's schema, applied by the files that use it (test/workers/support/history-db.ts).
+const HISTORY_MIGRATIONS = await readD1Migrations("migrations");
 
 export default defineConfig({
   plugins: [
@@ -23,6 +26,7 @@ export default defineConfig({
           WEBHOOK_ALLOW_LOOPBACK: "true",
           WEBHOOK_RETRY_BASE_MS: "100",
           WEBHOOK_DISABLE_AFTER: "3",
+          HISTORY_MIGRATIONS,
         },
       },
     }),

@@ -29,7 +29,48 @@ export type WranglerDevOptions = {
   log?: (chunk: string) => void;
   /** Aborts the start-up: the group is stopped at once and the start rejects with a `StartAbortedError`. */
   signal?: AbortSignal;
+  /**
+   * Apply the D1 migrations (`migrations/`, the vote history) to the local database first. Default: yes for
+   * ./wrangler.toml, no for another config.
+   */
+  migrations?: boolean;
 };
+
+/** `wrangler d1 migrations apply --local`: the local D1 under `persistTo` gets the schema before the Worker starts. */
+async function applyMigrations(options: WranglerDevOptions): Promise<void> {
+  const args = [
+    "wrangler",
+    "d1",
+    "migrations",
+    "apply",
+    "HISTORY_DB",
+    "--local",
+    "--persist-to",
+    options.persistTo,
+  ];
+  if (options.config) args.push("--config", options.config);
+  const child = spawn("npx", args, {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" },
+  });
+  trackChild(child, { group: true });
+  let output = "";
+  const take = (c: Buffer) => {
+    if (output.length < 16_000) output += c.toString();
+  };
+  child.stdout?.on("data", take);
+  child.stderr?.on("data", take);
+  const timer = setTimeout(() => killGroup(child, "SIGKILL"), 60_000);
+  const code = await new Promise<number | null>((resolve) => {
+    child.on("error", () => resolve(-1));
+    child.on("exit", (exitCode) => resolve(exitCode));
+  });
+  clearTimeout(timer);
+  options.log?.(output);
+  if (code !== 0)
+    throw new Error(`wrangler d1 migrations apply exited with ${code}:\n${output.slice(-2_000)}`);
+}
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
@@ -124,6 +165,8 @@ export async function startWranglerDev(options: WranglerDevOptions): Promise<Wra
   if (options.signal?.aborted) throw new StartAbortedError(what);
   // Whatever answers on a port that was taken before is not ours.
   await checkPortsFree([{ port: options.port, component: "Worker (wrangler dev)" }]);
+  if (options.signal?.aborted) throw new StartAbortedError(what);
+  if (options.migrations ?? !options.config) await applyMigrations(options);
   if (options.signal?.aborted) throw new StartAbortedError(what);
   const args = ["wrangler", "dev", "--local", "--ip", "127.0.0.1", "--port", String(options.port)];
   args.push("--persist-to", options.persistTo, "--show-interactive-dev-session=false", "--log-level", "warn");

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start [-- options]`: the whole local stack (devnet/stack/main.ts) — see `npm start -- --help`.
 // The stack runs in the child; it starts each component in its own process (group) and stops exactly those.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { constants } from "node:os";
 
 // Signals are handled from the first line: this process never ends before its child, which does the stopping.
@@ -10,6 +10,13 @@ import { constants } from "node:os";
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
 let child;
 for (const signal of SIGNALS) process.on(signal, () => child?.kill(signal));
+
+// The dashboard the Worker serves at / is rebuilt from its sources first (a fraction of a second).
+const built = spawnSync(process.execPath, ["scripts/dashboard-build.mjs"], { stdio: "inherit" });
+if (built.status !== 0) {
+  console.error("npm start: building the dashboard failed (node scripts/dashboard-build.mjs)");
+  process.exit(1);
+}
 
 child = spawn(process.execPath, ["scripts/run-ts.mjs", "devnet/stack/main.ts", ...process.argv.slice(2)], {
   stdio: "inherit",

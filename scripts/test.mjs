@@ -21,6 +21,8 @@ const steps = [
   { name: "typecheck tests", cmd: ["npx", "tsc", "-p", "test/tsconfig.json"] },
   // The dApp's browser module: DOM types, no Node ones (its Node side is in tsconfig.node.json).
   { name: "typecheck dapp", cmd: ["npx", "tsc", "-p", "examples/dapp/tsconfig.json"] },
+  { name: "typecheck dashboard", cmd: ["npx", "tsc", "-p", "dashboard/tsconfig.json"] },
+  { name: "dashboard build", cmd: ["node", "scripts/dashboard-build.mjs"] },
   { name: "lint", cmd: ["npx", "biome", "check", "."] },
   { name: "bundle (dry-run)", cmd: ["node", "scripts/bundle-check.mjs"] },
   { name: "sdk types drift", cmd: ["node", "scripts/sdk-types.mjs", "--check"] },

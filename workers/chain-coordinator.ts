@@ -52,8 +52,8 @@ export class ChainCoordinator extends DurableObject<Env> implements CoordinatorR
   counters(...a: Parameters<CoordinatorRpc["counters"]>) {
     return this.coordinator.counters(...a);
   }
-  addRefusals(...a: Parameters<CoordinatorRpc["addRefusals"]>) {
-    return this.coordinator.addRefusals(...a);
+  addCounters(...a: Parameters<CoordinatorRpc["addCounters"]>) {
+    return this.coordinator.addCounters(...a);
   }
   tick(chain: string) {
     return this.coordinator.tick(chain, "cron");

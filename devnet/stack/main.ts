@@ -63,7 +63,9 @@ async function main(): Promise<void> {
 
   console.log(`
 Finality Edge local stack is up in ${(up.startupMs / 1000).toFixed(1)} s
+  dashboard    ${up.urls.dashboard}
   API          ${up.urls.edge}/v1/chains
+  metrics      ${up.urls.edge}/metrics
   docs         ${up.urls.docs}
   Babylon RPC  ${up.urls.babylon}   (chain ${up.babylonChainId})
 ${up.chains.map((c) => `  L2 RPC       ${c.l2RpcUrl}   (${c.id}, EVM chain id ${c.evmChainId})`).join("\n")}

@@ -35,7 +35,7 @@ export type StackChain = {
 export type Restartable = { stop(): Promise<void>; start(): Promise<void>; readonly running: boolean };
 
 export type Stack = {
-  urls: { edge: string; docs: string; babylon: string; l2: Record<string, string> };
+  urls: { edge: string; dashboard: string; docs: string; babylon: string; l2: Record<string, string> };
   babylonChainId: string;
   chains: StackChain[];
   /** One `finality-edge-fp` daemon per devnet FP. */
@@ -212,6 +212,8 @@ export async function startStack(
         RELAYER_POLL_MS: "200",
         COORDINATOR_TICK_MS: "1000",
         WEBHOOK_ALLOW_LOOPBACK: "true",
+        // Votes land within a second or two here: record a grid height in the history soon after it is finalized.
+        HISTORY_SETTLE_SECONDS: "5",
       },
       testScheduled: true,
       readyTimeoutMs: 90_000,
@@ -299,6 +301,7 @@ export async function startStack(
     return {
       urls: {
         edge: wrangler.url,
+        dashboard: `${wrangler.url}/`,
         docs: `${wrangler.url}/docs`,
         babylon: babylonRunning?.url ?? "",
         l2: Object.fromEntries(chains.map((c) => [c.id, c.l2RpcUrl])),

@@ -1,6 +1,7 @@
 /**
- * @module The admin bearer token (`ADMIN_TOKEN` secret) of the webhook routes. No token configured: the routes
- * are off (403). No or malformed `Authorization`: 401 with a `WWW-Authenticate` challenge. A wrong token: 403.
+ * @module Bearer tokens: the admin token (`ADMIN_TOKEN` secret) of the webhook routes — none configured: the routes
+ * are off (403) — and the optional `METRICS_TOKEN` of `/metrics` — none configured: open. No or malformed
+ * `Authorization`: 401 with a `WWW-Authenticate` challenge. A wrong token: 403.
  * The comparison takes the same time whatever the token: both sides are hashed, and the digests compared fully.
  */
 import type { MiddlewareHandler } from "hono";
@@ -9,10 +10,10 @@ import type { AppEnv } from "./context.ts";
 
 export class UnauthorizedError extends BaseError {
   override name = "UnauthorizedError";
-  constructor() {
-    super("unauthorized", "Admin token required", {
+  constructor(secret = "ADMIN_TOKEN") {
+    super("unauthorized", secret === "ADMIN_TOKEN" ? "Admin token required" : "Bearer token required", {
       field: "Authorization",
-      details: "Send `Authorization: Bearer <ADMIN_TOKEN>`.",
+      details: `Send \`Authorization: Bearer <${secret}>\`.`,
     });
   }
 }
@@ -35,12 +36,23 @@ export async function sameSecret(a: string, b: string): Promise<boolean> {
   return diff === 0;
 }
 
+/** Throws unless the request carries `Bearer <token>`. */
+async function checkBearer(header: string | undefined, token: string, secret: string): Promise<void> {
+  const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(header ?? "");
+  if (!match) throw new UnauthorizedError(secret);
+  if (!(await sameSecret(match[1] as string, token))) throw new ForbiddenError(`The ${secret} is not valid.`);
+}
+
 export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = (c.env as { ADMIN_TOKEN?: string }).ADMIN_TOKEN;
   if (!token) throw new ForbiddenError("Webhooks are off: this edge has no ADMIN_TOKEN configured.");
-  const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(c.req.header("authorization") ?? "");
-  if (!match) throw new UnauthorizedError();
-  if (!(await sameSecret(match[1] as string, token)))
-    throw new ForbiddenError("The admin token is not valid.");
+  await checkBearer(c.req.header("authorization"), token, "ADMIN_TOKEN");
+  await next();
+};
+
+/** `/metrics`: open unless `METRICS_TOKEN` is set. */
+export const requireMetricsToken: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const token = (c.env as { METRICS_TOKEN?: string }).METRICS_TOKEN;
+  if (token) await checkBearer(c.req.header("authorization"), token, "METRICS_TOKEN");
   await next();
 };

@@ -2,7 +2,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { coordinatorStub } from "../coordinator/client.ts";
+import { countersFlushDue, flushCounters } from "../coordinator/isolate-counters.ts";
 import { RouteNotFoundError } from "../errors/http.ts";
+import { runInBackground } from "./background.ts";
 import { type AppDeps, type AppEnv, defaultDeps } from "./context.ts";
 import { InvalidRequestError, UnsupportedMediaTypeError } from "./errors.ts";
 import { jsonBody } from "./json-body.ts";
@@ -10,6 +13,8 @@ import { problemResponse, toProblem } from "./problem.ts";
 import { registerBlockFinality } from "./routes/block-finality.ts";
 import { registerChains } from "./routes/chains.ts";
 import { registerEvents } from "./routes/events.ts";
+import { registerHistory } from "./routes/history.ts";
+import { registerMetrics } from "./routes/metrics.ts";
 import { registerOps } from "./routes/ops.ts";
 import { registerRange } from "./routes/range.ts";
 import { registerStatus } from "./routes/status.ts";
@@ -48,6 +53,17 @@ export function createApp(options: CreateAppOptions = {}) {
       maxAge: 86_400,
     }),
   );
+  // After any answer: this isolate's refusal and upstream-latency counts go to the coordinators now and then.
+  app.use("*", async (c, next) => {
+    await next();
+    if (countersFlushDue()) {
+      const env = c.env;
+      runInBackground(
+        c,
+        flushCounters((chain, counts) => coordinatorStub(env, chain).addCounters(chain, counts)),
+      );
+    }
+  });
   registerOps(app, deps);
   registerChains(app, deps);
   registerBlockFinality(app, deps);
@@ -58,6 +74,8 @@ export function createApp(options: CreateAppOptions = {}) {
   registerSubmissions(app, deps);
   registerEvents(app, deps);
   registerWebhooks(app, deps);
+  registerHistory(app, deps);
+  registerMetrics(app, deps);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: {

@@ -3,6 +3,7 @@
  * built inside a request (Workers forbid I/O at module scope); tests inject fake readers through
  * {@link AppDeps}.
  */
+
 import type { Context } from "hono";
 import {
   type BtcHeaderCache,
@@ -21,6 +22,7 @@ import type { CachedSourcesOptions, FinalityReaders } from "../finality/sources.
 import { BlockNotFoundError, type BlockRef, createL2Client, getBlockRef, type Hex } from "../l2/index.ts";
 import { toReadError } from "../l2/to-block-ref.ts";
 import { edgeSubmissionDeps, type SubmissionDeps } from "../submission/edge-state.ts";
+import { timedReaders } from "./upstream-timing.ts";
 
 export type AppEnv = {
   Bindings: Env;
@@ -87,8 +89,12 @@ export async function chainContext(
   };
 }
 
-/** Real readers over the chain's L2 JSON-RPC and Babylon CometBFT RPC; clients are built lazily, once. */
+/** Real readers (each read timed for /metrics) over the chain's L2 JSON-RPC and Babylon CometBFT RPC; clients are built lazily, once. */
 export function createUpstreamReaders(chain: ChainConfig): ChainReaders {
+  return timedReaders(chain.id, rpcReaders(chain));
+}
+
+function rpcReaders(chain: ChainConfig): ChainReaders {
   const timeoutMs = chain.timeoutMs;
   let l2: ReturnType<typeof createL2Client> | undefined;
   let rpc: ReturnType<typeof createBabylonRpc> | undefined;

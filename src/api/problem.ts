@@ -47,6 +47,8 @@ export const statusByCode: Readonly<Record<string, number>> = {
   forbidden: 403,
   webhook_limit_reached: 409,
   webhook_not_found: 404,
+  // Vote history (src/history): no D1 binding, or D1 failed (Retry-After).
+  history_unavailable: 503,
   // Submissions refused by a contract rule: `code` is the contract's error name, `detail` its wording.
   // Malformed messages are 400; well-formed ones the contract would refuse are 422 (403 for the allowlist).
   parse_error: 400,

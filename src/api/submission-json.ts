@@ -133,6 +133,7 @@ export const MetricsSchema = z
     refused: z.record(z.string(), Count).openapi({ description: "Refusals by rule code" }),
     submitted: Count,
     transactions: Count.openapi({ description: "Babylon transactions that carried submissions" }),
+    gasUsed: Count.openapi({ description: "Gas used by those transactions" }),
     batchSizes: z
       .record(z.string(), Count)
       .openapi({ description: "Messages per transaction → transactions" }),
@@ -152,6 +153,7 @@ export function metricsJson(chain: string, m: SubmissionMetrics): z.infer<typeof
     refused: m.refused,
     submitted: m.submitted,
     transactions: m.transactions,
+    gasUsed: m.gasUsed,
     batchSizes: m.batchSizes,
     txFailures: m.txFailures,
     failed: m.failed,

@@ -30,7 +30,7 @@ export type CoordinatorRpc = {
   record(chain: string, id: string): Awaitable<SubmissionRecord | null>;
   evidence(chain: string, fpHex: string, height: number): Awaitable<EquivocationEvidence | null>;
   counters(chain: string): Awaitable<Record<string, number>>;
-  addRefusals(chain: string, counts: Record<string, number>): Awaitable<void>;
+  addCounters(chain: string, counts: Record<string, number>): Awaitable<void>;
   tick(chain: string): Awaitable<{ tip: number | null }>;
   webhooks(chain: string, op: WebhookOp): Awaitable<WebhookOpResult>;
 };

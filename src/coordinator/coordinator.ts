@@ -12,13 +12,17 @@
 import { createUpstreamReaders } from "../api/context.ts";
 import { getTip } from "../cache/index.ts";
 import { type ChainConfig, loadChainRegistry } from "../chains/index.ts";
-import type { FinalityReaders } from "../finality/sources.ts";
+import { base64ToBytes, bytesToHex } from "../crypto/index.ts";
+import { cachedContractConfig, type FinalityReaders } from "../finality/sources.ts";
 import type { RelayDelta } from "../submission/metrics.ts";
-import { refusedCounterName, relayCounterName } from "../submission/metrics.ts";
+import { relayCounterName } from "../submission/metrics.ts";
 import { newlyFinalized } from "./advance.ts";
 import { createEventHub, type EventHub } from "./event-hub.ts";
 import { advanceTip, EVENT_LOG_SCHEMA, logEvent, readTip, seedTip } from "./event-log.ts";
 import type { LoggedEvent } from "./events.ts";
+import { HISTORY_SCHEMA, historyBacklog, noteLandedVotes, queueGridHeights } from "./history-outbox.ts";
+import { createHistoryWriter, historyOptions } from "./history-writer.ts";
+import { ISOLATE_COUNTER_PREFIXES } from "./isolate-counters.ts";
 import {
   type AcceptOutcome,
   type AcceptPlan,
@@ -85,6 +89,7 @@ export function createCoordinator(host: CoordinatorHost) {
   let evaluatingSince = 0;
   let again = false;
   let lastPruneAt = 0;
+  const history = createHistoryWriter({ sql, env, options: historyOptions(env), readers: host.readers });
 
   const meta = (key: string) =>
     firstRow<{ value: string }>(sql, "SELECT value FROM meta WHERE key = ?", key)?.value;
@@ -174,7 +179,18 @@ export function createCoordinator(host: CoordinatorHost) {
     }
     const blocks = await newlyFinalized(cache, tip);
     if (blocks.length === 0) return false;
-    publish(chain.id, advanceTip(sql, chain.id, blocks, Date.now()));
+    const config = await cachedContractConfig(cache);
+    const now = Date.now();
+    const events = advanceTip(sql, chain.id, blocks, now);
+    // The grid heights just passed wait to settle, then go to the vote history (same event: nothing skipped).
+    queueGridHeights(
+      sql,
+      events.flatMap((e) => (e.type === "finalized" ? [e.data] : [])),
+      { activation: Number(config.activationHeight), interval: Math.max(1, Number(config.interval)) },
+      now,
+      history.settleMs,
+    );
+    publish(chain.id, events);
     return true;
   }
 
@@ -192,7 +208,7 @@ export function createCoordinator(host: CoordinatorHost) {
       evaluate(chain).catch((error) => console.error(`coordinator ${chainId}: tip evaluation failed`, error)),
     ];
     if (reason !== "votes") {
-      work.push(requeue(chainId, now), deliver(chainId), watch(chain));
+      work.push(requeue(chainId, now), deliver(chainId), watch(chain), history.record(chain, now));
       // Retention is in days: a sweep a minute is plenty (the tables it scans grow with every vote).
       if (now - lastPruneAt >= 60_000) {
         lastPruneAt = now;
@@ -207,7 +223,8 @@ export function createCoordinator(host: CoordinatorHost) {
   async function scheduleNext(): Promise<void> {
     const now = Date.now();
     const activeUntil = Number(meta("active_until") ?? 0);
-    const busy = now < activeUntil || outboxSize(sql) > 0 || (hub?.size() ?? 0) > 0;
+    const busy =
+      now < activeUntil || outboxSize(sql) > 0 || (hub?.size() ?? 0) > 0 || historyBacklog(sql) > 0;
     const dueAt = webhooks.nextDueAt();
     const next = busy ? now + tickMs : null;
     const at = next === null ? dueAt : dueAt === null ? next : Math.min(next, Math.max(dueAt, now + 100));
@@ -259,6 +276,7 @@ export function createCoordinator(host: CoordinatorHost) {
       sql.exec(LEDGER_SCHEMA);
       sql.exec(EVENT_LOG_SCHEMA);
       sql.exec(WATCH_SCHEMA);
+      sql.exec(HISTORY_SCHEMA);
       if (meta("since") === undefined) {
         setMeta("since", String(Date.now()));
         addCounter(sql, "since", Date.now());
@@ -313,6 +331,7 @@ export function createCoordinator(host: CoordinatorHost) {
       sql.transaction(() => {
         applyUpdates(sql, updates, Date.now());
         for (const [name, by] of Object.entries(relay)) addCounter(sql, relayCounterName(name), by ?? 0);
+        noteLandedVotes(sql, landedVotes(updates), readTip(sql)?.number ?? null);
       });
       // Votes landed: the tip may move now (the consumer does not wait for it).
       if (updates.some((u) => u.item.kind === "vote" && u.status.status === "submitted")) {
@@ -322,9 +341,13 @@ export function createCoordinator(host: CoordinatorHost) {
     record: (_chain: string, id: string) => getRecord(sql, id),
     evidence: (_chain: string, fp: string, height: number) => getEvidenceJson(sql, fp, height),
     counters: (_chain: string) => counters(sql),
-    addRefusals(_chain: string, counts: Record<string, number>): void {
+    /** Counts an isolate kept in memory (refusals, upstream latencies); other names are ignored. */
+    addCounters(_chain: string, counts: Record<string, number>): void {
       sql.transaction(() => {
-        for (const [code, n] of Object.entries(counts)) addCounter(sql, refusedCounterName(code), n);
+        for (const [name, n] of Object.entries(counts)) {
+          if (!ISOLATE_COUNTER_PREFIXES.some((p) => name.startsWith(p))) continue;
+          if (Number.isSafeInteger(n) && n > 0) addCounter(sql, name, n);
+        }
       });
     },
     tick,
@@ -340,6 +363,17 @@ export function createCoordinator(host: CoordinatorHost) {
       return hubOf(chain).subscribe(request);
     },
   };
+}
+
+/** The votes among the consumer's updates that are now on chain (with the block hash they signed, 0x-hex). */
+function landedVotes(updates: readonly SubmissionUpdate[]) {
+  return updates.flatMap((u) => {
+    if (u.item.kind !== "vote" || u.status.status !== "submitted") return [];
+    const body = u.item.msg as unknown as { block_hash?: string };
+    if (typeof body.block_hash !== "string") return [];
+    const hash = `0x${bytesToHex(base64ToBytes(body.block_hash))}`;
+    return [{ fpBtcPk: u.item.fpBtcPkHex, height: Number(u.item.height), hash }];
+  });
 }
 
 function webhookOptions(env: Env) {

@@ -1,5 +1,6 @@
 /** @module Prometheus metrics that run anywhere (Node and workerd): a registry and its text exposition. */
 export type { ComputedMetric, ComputedOptions } from "./computed.ts";
+export type { ComputedHistogram, ComputedHistogramOptions, HistogramReading } from "./computed-histogram.ts";
 export type { Counter, CounterChild } from "./counter.ts";
 export { MetricsError, type MetricsErrorCode } from "./errors.ts";
 export { PROMETHEUS_CONTENT_TYPE, renderFamilies } from "./exposition.ts";

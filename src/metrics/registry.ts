@@ -1,5 +1,6 @@
 /** @module The set of metrics one program exposes, and its scrape answer. */
 import { ComputedMetric, type ComputedOptions } from "./computed.ts";
+import { ComputedHistogram, type ComputedHistogramOptions } from "./computed-histogram.ts";
 import { Counter } from "./counter.ts";
 import { MetricsError } from "./errors.ts";
 import { renderFamilies } from "./exposition.ts";
@@ -40,9 +41,17 @@ export class MetricsRegistry {
     return this.#add(metric);
   }
 
-  histogram<const L extends string = never>(options: HistogramOptions<L>): Histogram<L> {
+  histogram<const L extends string = never>(options: ComputedHistogramOptions<L>): ComputedHistogram<L>;
+  histogram<const L extends string = never>(options: HistogramOptions<L>): Histogram<L>;
+  histogram<const L extends string>(
+    options: HistogramOptions<L> | ComputedHistogramOptions<L>,
+  ): Histogram<L> | ComputedHistogram<L> {
     this.#checkDefinition(options);
-    return this.#add(new Histogram<L>(options));
+    return this.#add(
+      typeof (options as { collect?: unknown }).collect === "function"
+        ? new ComputedHistogram<L>(options as ComputedHistogramOptions<L>)
+        : new Histogram<L>(options as HistogramOptions<L>),
+    );
   }
 
   /** The scrape answer, with computed metrics read now. Throws `metric_collect_failed` if one cannot be. */

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { chainWithOneFp, type FakeChain, fakeChainState } from "../../test/support/fake-submission-chain.ts";
 import { sqliteBooks } from "../../test/support/sqlite-books.ts";
 import { ContractRuleError } from "../contract-rules/index.ts";
+import { unflushedRefusals } from "../coordinator/isolate-counters.ts";
 import { utf8ToBytes } from "../crypto/index.ts";
 import {
   createFinalityProviderSigner,
@@ -11,7 +12,6 @@ import {
 } from "../provider/index.ts";
 import { type AcceptContext, acceptSubmissions } from "./accept.ts";
 import { metricsFromCounters } from "./metrics.ts";
-import { unflushedRefusals } from "./refusal-counters.ts";
 import type { QueuedSubmission } from "./types.ts";
 
 const OPTS = { babylonChainId: "bbn-test-5", contractAddress: "bbn1finalitycontractaddressfortests" };

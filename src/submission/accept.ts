@@ -5,6 +5,7 @@
  */
 
 import { type ContractRuleCode, ContractRuleError, rateLimitExceeded } from "../contract-rules/index.ts";
+import { countRefusal } from "../coordinator/isolate-counters.ts";
 import type {
   AcceptEntry,
   AcceptOutcome,
@@ -19,7 +20,6 @@ import { intervalOf } from "./budget.ts";
 import { contractMessage } from "./contract-message.ts";
 import { provesIdentity } from "./proves-identity.ts";
 import type { SubmissionRecord } from "./records.ts";
-import { countRefusal } from "./refusal-counters.ts";
 import { submissionId } from "./submission-id.ts";
 import type {
   QueuedSubmission,

@@ -202,6 +202,7 @@ async function consumeChain(
         const outcome = await relayer.submitBatch(instructions);
         if (outcome.kind === "included") {
           run.count("transactions");
+          run.count("gasUsed", outcome.gasUsed);
           run.count(`batch.${instructions.length}`);
         } else if (outcome.kind === "rejected") run.count("txFailures");
         return outcome;

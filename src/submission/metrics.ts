@@ -14,6 +14,8 @@ export type RelayCounts = {
   transactions: number;
   /** Messages per transaction → number of transactions. */
   batchSizes: Record<string, number>;
+  /** Gas used by those transactions. */
+  gasUsed: number;
   /** Transactions (or simulations) the chain refused, and messages that failed for good. */
   txFailures: number;
   failed: number;
@@ -23,7 +25,10 @@ export type RelayCounts = {
 
 /** A consumer run's additions: counter name → amount (`batch.<size>` for the batch-size histogram). */
 export type RelayDelta = Partial<
-  Record<"submitted" | "duplicates" | "transactions" | "txFailures" | "failed" | "retries", number>
+  Record<
+    "submitted" | "duplicates" | "transactions" | "gasUsed" | "txFailures" | "failed" | "retries",
+    number
+  >
 > &
   Record<`batch.${number}`, number>;
 
@@ -62,6 +67,7 @@ export function metricsFromCounters(
     refused,
     submitted: n(relayCounterName("submitted")),
     transactions: n(relayCounterName("transactions")),
+    gasUsed: n(relayCounterName("gasUsed")),
     batchSizes,
     txFailures: n(relayCounterName("txFailures")),
     failed: n(relayCounterName("failed")),

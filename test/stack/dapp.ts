@@ -11,7 +11,8 @@ import { buildDapp } from "../../examples/dapp/build.ts";
 import { startStaticServer } from "../../examples/dapp/static-server.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
+/** Shared with the dashboard's browser check (test/stack/dashboard.ts). */
+export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
   "--disable-gpu",

@@ -8,6 +8,7 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatReport } from "../../bench/load/report.ts";
 import { runLoad } from "../../bench/load/run-load.ts";
@@ -23,8 +24,10 @@ import {
 } from "../../devnet/stack/start-stack.ts";
 import { checkBridgeGate } from "./bridge-gate.ts";
 import { runDappInChromium } from "./dapp.ts";
+import { runDashboardInChromium } from "./dashboard.ts";
 import { readChainEvents } from "./event-stream.ts";
 import { checkGadget } from "./gadget.ts";
+import { participationOf, recountFromContract, voteHistoryOf } from "./history.ts";
 import { checkLoadtest } from "./loadtest.ts";
 import { sendTransfer } from "./send-transfer.ts";
 
@@ -319,6 +322,118 @@ describeStack("npm start's stack, end to end over HTTP", () => {
     }
     const head = (await status(CHAIN_B)).l2Head.number;
     await until("finality resumes", 90_000, async () => ((await tipOf(CHAIN_B)) >= head ? true : undefined));
+  });
+
+  it("dashboard in headless Chromium: both chains live, an offline FP's missed heights in the heatmap", async () => {
+    const fp4 = (await stack.fps.status(CHAIN_A)).find((s) => s.fp === "fp-4")?.btcPk ?? "";
+    expect(fp4).toMatch(/^[0-9a-f]{64}$/);
+    // What `npm start -- --offline edge-devnet-l2:fp-4:AT:FOR` does, now: its daemon stops (fp-4 has well under
+    // 1/3 of the power, so the chain keeps finalizing without it).
+    await stack.fps.setOnline(CHAIN_A, "fp-4", false);
+    try {
+      // Heights finalized without it settle (5 s here) and reach D1 as missed.
+      await until("fp-4's misses recorded", 60_000, async () => {
+        const h = await voteHistoryOf(stack.urls.edge, CHAIN_A, "limit=30");
+        return h.heights.some((x) => x.votes.some((v) => v.fpBtcPk === fp4 && v.vote === "missed"))
+          ? true
+          : undefined;
+      });
+      const run = await runDashboardInChromium({
+        url: stack.urls.edge,
+        chains: [CHAIN_A, CHAIN_B],
+        missedFp: { chain: CHAIN_A, fpBtcPk: fp4 },
+        screenshot: join(".tmp", "artifacts", "dashboard.png"),
+        timeoutMs: 60_000,
+      });
+      console.log(
+        `[dashboard] tips ${JSON.stringify(run.tips)}, missed cells ${run.missedCells}, focus ${run.focusReached.join(" ")}`,
+      );
+      expect(run.pageErrors).toEqual([]);
+      for (const chain of [CHAIN_A, CHAIN_B]) {
+        const [first, later] = run.tips[chain] ?? [Number.NaN, Number.NaN];
+        expect(later, `${chain}: the finalized tip on the page moves within 10 s`).toBeGreaterThan(first);
+      }
+      expect(run.missedCells).toBeGreaterThan(0);
+      expect(run.focusReached).toEqual(
+        expect.arrayContaining([`switch:${CHAIN_A}`, `switch:${CHAIN_B}`, "heatmap"]),
+      );
+      expect(run.narrowScrollWidth).toBeLessThanOrEqual(375);
+      expect(existsSync(run.screenshot)).toBe(true);
+    } finally {
+      await stack.fps.setOnline(CHAIN_A, "fp-4", true);
+    }
+  }, 180_000);
+
+  it("records each settled grid height in D1: participation equals a recount from the contract's block_voters", async () => {
+    const chain = chainA();
+    const { recordedTo } = await voteHistoryOf(stack.urls.edge, CHAIN_A, "limit=1");
+    if (recordedTo === null) throw new Error("nothing recorded");
+    // Chain A's grid is every height (interval 1): the last 60 recorded, fp-4's offline stretch among them.
+    const from = Math.max(1, recordedTo - 59);
+    const history = await voteHistoryOf(stack.urls.edge, CHAIN_A, `from=${from}&to=${recordedTo}&limit=200`);
+    expect(history.heights.map((h) => h.block.number)).toEqual(
+      Array.from({ length: recordedTo - from + 1 }, (_, i) => from + i),
+    );
+    // Each recorded hash is the L2's canonical block.
+    for (const h of history.heights.slice(-5)) {
+      const block = (await l2Rpc(chain.l2RpcUrl, "eth_getBlockByNumber", [
+        `0x${h.block.number.toString(16)}`,
+        false,
+      ])) as {
+        hash: string;
+      };
+      expect(h.block.hash).toBe(block.hash);
+    }
+    // fp-4 votes the heights it missed once it is back (late, through the edge): the counts agree once those land.
+    let last: unknown;
+    try {
+      await until("participation equals the recount", 90_000, async () => {
+        const [edge, contract] = await Promise.all([
+          participationOf(stack.urls.edge, CHAIN_A, from, recordedTo),
+          recountFromContract({
+            babylonRpcUrl: stack.urls.babylon,
+            contractAddress: chain.contractAddress,
+            heights: history.heights.map((h) => h.block),
+          }),
+        ]);
+        last = { edge: edge.providers, contract: Object.fromEntries(contract) };
+        expect(edge.gridHeights).toBe(recordedTo - from + 1);
+        const same = edge.providers.every((p) => p.votes + p.late === (contract.get(p.fpBtcPk) ?? 0));
+        const everyVoter = [...contract.keys()].every((fp) => edge.providers.some((p) => p.fpBtcPk === fp));
+        return same && everyVoter ? edge : undefined;
+      });
+    } catch (error) {
+      console.log(`stack e2e: participation vs contract: ${JSON.stringify(last)}`);
+      throw error;
+    }
+  }, 150_000);
+
+  it("serves Prometheus metrics at /metrics: parseable, finalized height as /status", async () => {
+    const before = await tipOf(CHAIN_A);
+    const res = await fetch(`${stack.urls.edge}/metrics`, { signal: AbortSignal.timeout(20_000) });
+    const after = await tipOf(CHAIN_A);
+    expect(res.status).toBe(200);
+    const families = parsePrometheusTextFormat(await res.text());
+    const sample = (name: string, labels: Record<string, string>) =>
+      Number(
+        families
+          .find((f) => f.name === name)
+          ?.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v))?.value,
+      );
+    const height = sample("finality_edge_finalized_height", { chain: CHAIN_A });
+    expect(height).toBeGreaterThanOrEqual(before);
+    expect(height).toBeLessThanOrEqual(after);
+    expect(sample("finality_edge_up", { chain: CHAIN_B })).toBe(1);
+    const fp4 = (await stack.fps.status(CHAIN_A)).find((s) => s.fp === "fp-4")?.btcPk ?? "";
+    expect(sample("finality_edge_fp_votes_missed_total", { chain: CHAIN_A, fp: fp4 })).toBeGreaterThan(0);
+    expect(
+      sample("finality_edge_submissions_accepted_total", { chain: CHAIN_A, kind: "vote" }),
+    ).toBeGreaterThan(0);
+    expect(sample("finality_edge_relayer_transactions_total", { chain: CHAIN_A })).toBeGreaterThan(0);
+    expect(sample("finality_edge_relayer_gas_used_total", { chain: CHAIN_A })).toBeGreaterThan(0);
+    expect(families.find((f) => f.name === "finality_edge_upstream_read_duration_seconds")?.type).toBe(
+      "HISTOGRAM",
+    );
   });
 
   it("slashes an equivocating FP and leaves its power out of later decisions", async () => {

@@ -13,6 +13,7 @@ import {
 import type { Voter } from "../../src/finality/index.ts";
 import { BlockNotFoundError, type BlockRef, type Hex } from "../../src/l2/index.ts";
 import { coordinatorNamespace } from "./coordinator-namespace.ts";
+import { sqliteD1 } from "./sqlite-d1.ts";
 import { fakeChain, fakeHash, fakeVoter } from "./fake-finality-sources.ts";
 
 /**
@@ -189,7 +190,8 @@ export function fakeEnv(kv: ReturnType<typeof memoryKv>, chains: string[] = ["op
     contractAddress: CONTRACT_ADDRESS,
   }));
   // Each env gets its own coordinators (the real coordinator code over in-memory SQLite).
-  const env = { CHAINS: JSON.stringify(config), FINALITY_KV: kv } as unknown as Env;
+  // And its own vote history: the D1 schema on in-memory SQLite.
+  const env = { CHAINS: JSON.stringify(config), FINALITY_KV: kv, HISTORY_DB: sqliteD1() } as unknown as Env;
   (env as { CHAIN_COORDINATOR: DurableObjectNamespace }).CHAIN_COORDINATOR = coordinatorNamespace(
     () => env,
   ).namespace;

@@ -19,6 +19,7 @@ import type { SubmissionDeps } from "../../src/submission/edge-state.ts";
 import type { SubmissionChainState } from "../../src/submission/types.ts";
 import { coordinatorNamespace } from "./coordinator-namespace.ts";
 import { CONTRACT_ADDRESS, fakeReaders, memoryKv } from "./fake-readers.ts";
+import { sqliteD1 } from "./sqlite-d1.ts";
 import { chainWithOneFp, fakeChain, fakeChainState } from "./fake-submission-chain.ts";
 
 /** Which fake upstream a request was told to fail (502/503 are legitimate answers only then). */
@@ -194,6 +195,7 @@ export async function createFuzzHarness(): Promise<FuzzHarness> {
   };
   // One set of coordinators for the whole run (the submission state accumulates, as on a live edge).
   const coordinators = coordinatorNamespace(() => env());
+  const history = sqliteD1();
   // Any rate limiter the Worker gains later allows everything too, so limits never hide a bug.
   const env = (): Env =>
     new Proxy(
@@ -203,6 +205,7 @@ export async function createFuzzHarness(): Promise<FuzzHarness> {
         SUBMISSIONS: queue(),
         SUBMISSIONS_DLQ: queue(),
         CHAIN_COORDINATOR: coordinators.namespace,
+        HISTORY_DB: history,
       },
       {
         get: (target, key) =>

@@ -16,6 +16,22 @@ declare global {
     send(body: Body, options?: { contentType?: string; delaySeconds?: number }): Promise<void>;
     sendBatch(messages: Iterable<{ body: Body; contentType?: string }>): Promise<void>;
   }
+  interface D1Result<T = Record<string, unknown>> {
+    results: T[];
+    success: boolean;
+    meta: { changes: number; duration: number; rows_read?: number; rows_written?: number };
+  }
+  interface D1PreparedStatement {
+    bind(...values: unknown[]): D1PreparedStatement;
+    first<T = Record<string, unknown>>(): Promise<T | null>;
+    all<T = Record<string, unknown>>(): Promise<D1Result<T>>;
+    run<T = Record<string, unknown>>(): Promise<D1Result<T>>;
+  }
+  interface D1Database {
+    prepare(query: string): D1PreparedStatement;
+    batch<T = Record<string, unknown>>(statements: D1PreparedStatement[]): Promise<D1Result<T>[]>;
+    exec(query: string): Promise<{ count: number; duration: number }>;
+  }
   interface RateLimit {
     limit(options: { key: string }): Promise<{ success: boolean }>;
   }
@@ -42,6 +58,9 @@ declare global {
   }
   interface Env {
     CHAIN_COORDINATOR: DurableObjectNamespace;
+    HISTORY_DB: D1Database;
+    HISTORY_SETTLE_SECONDS: string;
+    HISTORY_RETENTION_DAYS: string;
     COORDINATOR_TICK_MS: string;
     WEBHOOK_RETRY_BASE_MS: string;
     WEBHOOK_DISABLE_AFTER: string;

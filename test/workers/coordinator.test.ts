@@ -6,6 +6,7 @@ import { coordinatorStub } from "../../src/coordinator/client.ts";
 import type { AcceptPlan } from "../../src/coordinator/ledger.ts";
 import type { QueuedSubmission } from "../../src/submission/types.ts";
 import { verifyWebhookSignature } from "../../src/webhooks/signature.ts";
+import { applyHistoryMigrations } from "./support/history-db.ts";
 
 // The chain coordinator as a real Durable Object (SQLite-backed) in workerd, reached through the Worker and over
 // RPC, against the Babylon emulator and anvil of global-setup.ts. Two chains alias the read-API e2e chain under new
@@ -24,6 +25,8 @@ const register = (...ids: string[]) =>
   env.FINALITY_KV.put(CHAINS_CONFIG_KEY, JSON.stringify(ids.map((id) => ({ ...e2e, id }))));
 
 beforeAll(async () => {
+  // The coordinators record settled grid heights in D1 as the tips move.
+  await applyHistoryMigrations();
   await register(STREAM_CHAIN);
 });
 afterAll(async () => {

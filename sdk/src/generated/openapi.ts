@@ -46,6 +46,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Per chain: finalized height (as /status), L2 head, lag, BTC height, total power; per FP: power, slashed, last voted height, votes missed; submissions, relayer, queue and upstream-latency counters. Needs `Authorization: Bearer <METRICS_TOKEN>` when that secret is set. Cost per chain: the /status reads plus one highest_voted_height per FP and one coordinator call.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Text exposition format 0.0.4 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description METRICS_TOKEN set and no bearer token sent */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Wrong bearer token */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -439,6 +496,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/chains/{chain}/finality-providers/{fpBtcPk}/votes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One finality provider's recorded votes
+         * @description Every recorded grid height in `[from, to]` at which the FP had voting power or voted, ascending, a page at a time (`nextCursor`). Heights are recorded once they settle (HISTORY_SETTLE_SECONDS after finalization).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `nextCursor` of the previous page. */
+                    cursor?: string;
+                    /** @description First L2 height of the range (inclusive). */
+                    from?: number | null;
+                    /** @description Rows per page, 1–1000. */
+                    limit?: number;
+                    /** @description Last L2 height of the range (inclusive); at most 99999 above `from`. */
+                    to?: number | null;
+                };
+                header?: never;
+                path: {
+                    /** @description Consumer chain id, as listed by GET /v1/chains. */
+                    chain: string;
+                    fpBtcPk: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of votes */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["FpVotes"];
+                    };
+                };
+                /** @description A bad range, cursor or format (the field and the rule are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown chain */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No history database, or it failed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/chains/{chain}/finality-signatures": {
         parameters: {
             query?: never;
@@ -693,6 +829,155 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chains/{chain}/lag-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * When each recorded grid block was made and when it was proven finalized
+         * @description Heights finalized in the last `minutes`, thinned evenly to at most 720 points.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How far back, 1–1440 minutes. */
+                    minutes?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Consumer chain id, as listed by GET /v1/chains. */
+                    chain: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Points, ascending */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LagHistory"];
+                    };
+                };
+                /** @description A bad range, cursor or format (the field and the rule are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown chain */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No history database, or it failed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chains/{chain}/participation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Participation per finality provider over a range (reward input)
+         * @description Per FP over the recorded grid heights in `[from, to]`: heights, votes cast (in time and late), missed, equivocated, and power-weighted participation. `format=csv` answers the same as CSV.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `csv`: one line per FP, with a header. */
+                    format?: "json" | "csv";
+                    /** @description First L2 height of the range (inclusive). */
+                    from?: number | null;
+                    /** @description Last L2 height of the range (inclusive); at most 99999 above `from`. */
+                    to?: number | null;
+                };
+                header?: never;
+                path: {
+                    /** @description Consumer chain id, as listed by GET /v1/chains. */
+                    chain: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Participation */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Participation"];
+                        "text/csv": string;
+                    };
+                };
+                /** @description A bad range, cursor or format (the field and the rule are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown chain */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No history database, or it failed (Retry-After) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1099,6 +1384,79 @@ export interface paths {
                     };
                 };
                 /** @description An upstream is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chains/{chain}/vote-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recorded grid heights with every FP's vote (the dashboard's heatmap) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First L2 height (default: no lower bound). */
+                    from?: number | null;
+                    /** @description Grid heights returned (the newest of the range), 1–200. */
+                    limit?: number;
+                    /** @description Last L2 height (default: the highest recorded). */
+                    to?: number | null;
+                };
+                header?: never;
+                path: {
+                    /** @description Consumer chain id, as listed by GET /v1/chains. */
+                    chain: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Grid heights, ascending */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VoteHistory"];
+                    };
+                };
+                /** @description A bad range, cursor or format (the field and the rule are named) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Unknown chain */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description No history database, or it failed (Retry-After) */
                 503: {
                     headers: {
                         [name: string]: unknown;
@@ -1667,6 +2025,59 @@ export interface components {
         };
         /** @enum {string} */
         FinalityStatus: "finalized" | "pending" | "before_activation" | "no_voting_power" | "not_canonical";
+        FpVotes: {
+            chain: string;
+            fpBtcPk: string;
+            from: number;
+            nextCursor: string | null;
+            to: number;
+            votes: {
+                block: {
+                    hash: string;
+                    number: number;
+                };
+                btcHeight: number;
+                /** @description satoshi, decimal string */
+                power: string;
+                vote: components["schemas"]["VoteKind"];
+            }[];
+        };
+        LagHistory: {
+            chain: string;
+            points: {
+                /** @description When the edge proved it finalized */
+                finalizedAt: number;
+                number: number;
+                /** @description Block time: when it was the L2 head */
+                timestamp: number;
+            }[];
+        };
+        Participation: {
+            chain: string;
+            from: number;
+            /** @description Grid heights recorded in the range */
+            gridHeights: number;
+            providers: {
+                equivocated: number;
+                fpBtcPk: string;
+                /** @description Heights in the range where it had power or voted */
+                gridHeights: number;
+                late: number;
+                missed: number;
+                /** @description (votes + late) / gridHeights */
+                participation: number;
+                /** @description satoshi, decimal string */
+                power: string;
+                /** @description Σ power at heights it voted / Σ its power over the range */
+                powerWeightedParticipation: number;
+                /** @description satoshi, decimal string */
+                votedPower: string;
+                votes: number;
+            }[];
+            /** @description The highest grid height recorded so far */
+            recordedTo: number | null;
+            to: number;
+        };
         Problem: {
             code: string;
             detail?: string;
@@ -1809,6 +2220,8 @@ export interface components {
             duplicates: number;
             equivocations: number;
             failed: number;
+            /** @description Gas used by those transactions */
+            gasUsed: number;
             /** @description Refusals by rule code */
             refused: {
                 [key: string]: number;
@@ -1873,6 +2286,34 @@ export interface components {
                 signature: string;
             }[];
         };
+        VoteHistory: {
+            chain: string;
+            heights: {
+                block: {
+                    hash: string;
+                    number: number;
+                };
+                btcHeight: number;
+                finalizedAt: number;
+                timestamp: number;
+                /** @description satoshi, decimal string */
+                totalPower: string;
+                /** @description satoshi, decimal string */
+                votedPower: string;
+                votes: {
+                    fpBtcPk: string;
+                    /** @description satoshi, decimal string */
+                    power: string;
+                    vote: components["schemas"]["VoteKind"];
+                }[];
+            }[];
+            recordedTo: number | null;
+        };
+        /**
+         * @description `voted`: on chain when the height settled; `late`: landed through the edge after that; `missed`: had power, did not vote; `equivocated`: signed another block at this height too.
+         * @enum {string}
+         */
+        VoteKind: "voted" | "late" | "missed" | "equivocated";
         Webhook: {
             consecutiveFailures: number;
             createdAt: number;

@@ -6,15 +6,14 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { coordinatorStub, submissionBook, viaCoordinator } from "../../coordinator/client.ts";
+import { unflushedRefusals } from "../../coordinator/isolate-counters.ts";
 import {
   acceptSubmissions,
   MAX_MESSAGES_PER_REQUEST,
   type SubmissionLimits,
 } from "../../submission/accept.ts";
 import { metricsFromCounters } from "../../submission/metrics.ts";
-import { flushRefusals, refusalsFlushDue, unflushedRefusals } from "../../submission/refusal-counters.ts";
 import type { SubmissionKind } from "../../submission/types.ts";
-import { runInBackground } from "../background.ts";
 import { type AppDeps, type AppEnv, registry } from "../context.ts";
 import {
   EvidenceNotFoundError,
@@ -228,18 +227,6 @@ function readMessages(c: Context<AppEnv>, kind: SubmissionKind): unknown[] {
 /** The client's address as Cloudflare states it (a client cannot set it there); loopback clients share one. */
 const clientIp = (c: Context<AppEnv>) => c.req.header("cf-connecting-ip") ?? "unknown";
 
-/** After a submission is answered, accepted or not: this isolate's refusal counts are handed over now and then. */
-const flushCounters: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
-  if (refusalsFlushDue()) {
-    const env = c.env;
-    runInBackground(
-      c,
-      flushRefusals((chain, counts) => coordinatorStub(env, chain).addRefusals(chain, counts)),
-    );
-  }
-};
-
 /** Per client IP, before the body is even read: the first limit unauthenticated traffic meets. */
 const limitPerClient: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!(await c.env.IP_RATE_LIMITER.limit({ key: clientIp(c) })).success) {
@@ -277,7 +264,7 @@ function submissionLimits(c: Context<AppEnv>, chain: string): SubmissionLimits {
 
 export function registerSubmissions(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
   for (const path of ["/v1/chains/:chain/public-randomness", "/v1/chains/:chain/finality-signatures"]) {
-    app.on("POST", path, flushCounters, limitPerClient, jsonBody(MAX_BODY_BYTES));
+    app.on("POST", path, limitPerClient, jsonBody(MAX_BODY_BYTES));
   }
 
   for (const kind of ["commit", "vote"] as const) {
