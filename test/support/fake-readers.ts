@@ -13,8 +13,8 @@ import {
 import type { Voter } from "../../src/finality/index.ts";
 import { BlockNotFoundError, type BlockRef, type Hex } from "../../src/l2/index.ts";
 import { coordinatorNamespace } from "./coordinator-namespace.ts";
-import { sqliteD1 } from "./sqlite-d1.ts";
 import { fakeChain, fakeHash, fakeVoter } from "./fake-finality-sources.ts";
+import { sqliteD1 } from "./sqlite-d1.ts";
 
 /**
  * A Map-backed KVNamespace with the operations the edge uses (get text, get with metadata, put with metadata,

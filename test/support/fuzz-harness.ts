@@ -19,8 +19,8 @@ import type { SubmissionDeps } from "../../src/submission/edge-state.ts";
 import type { SubmissionChainState } from "../../src/submission/types.ts";
 import { coordinatorNamespace } from "./coordinator-namespace.ts";
 import { CONTRACT_ADDRESS, fakeReaders, memoryKv } from "./fake-readers.ts";
-import { sqliteD1 } from "./sqlite-d1.ts";
 import { chainWithOneFp, fakeChain, fakeChainState } from "./fake-submission-chain.ts";
+import { sqliteD1 } from "./sqlite-d1.ts";
 
 /** Which fake upstream a request was told to fail (502/503 are legitimate answers only then). */
 export type Fault = "none" | "babylon_unavailable" | "babylon_invalid" | "l2_unavailable" | "queue_down";
