@@ -22,12 +22,16 @@ import type { CachedSourcesOptions, FinalityReaders } from "../finality/sources.
 import { BlockNotFoundError, type BlockRef, createL2Client, getBlockRef, type Hex } from "../l2/index.ts";
 import { toReadError } from "../l2/to-block-ref.ts";
 import { edgeSubmissionDeps, type SubmissionDeps } from "../submission/edge-state.ts";
+import type { RepeatedKey } from "./repeated-keys.ts";
 import { timedReaders } from "./upstream-timing.ts";
 
 export type AppEnv = {
   Bindings: Env;
-  /** `jsonBody`: the request's JSON document, parsed once by the `jsonBody` middleware. */
-  Variables: { jsonBody: unknown };
+  /**
+   * `jsonBody`: the request's JSON document, parsed once by the `jsonBody` middleware; `jsonRepeatedKeys`: the
+   * keys it found written twice in one object.
+   */
+  Variables: { jsonBody: unknown; jsonRepeatedKeys: readonly RepeatedKey[] };
 };
 
 /** Where an L2 transaction is: unknown to the node, pending in its mempool, or included in a block. */

@@ -95,3 +95,21 @@ describe("jsonDepthExceeds", () => {
     expect(jsonDepthExceeds(`{"a":{"b":{"c":1}}}`, 2)).toBe(true);
   });
 });
+
+describe("jsonBody: keys written twice", () => {
+  it("refuses them on routes that do not judge them, naming the first one", async () => {
+    const hash = `0x${"ab".repeat(32)}`;
+    const res = await post(`{"blocks":[{"number":1,"hash":"${hash}","number":2}]}`, {
+      "content-type": "application/json",
+    });
+    expect(res.status).toBe(400);
+    expect(await problem(res)).toMatchObject({
+      code: "invalid_request",
+      field: "blocks[0].number",
+      detail: "key appears more than once in its object",
+    });
+    // The same key in sibling objects is not a repetition.
+    const siblings = `{"blocks":[{"number":1,"hash":"${hash}"},{"number":2,"hash":"${hash}"}]}`;
+    expect((await post(siblings, { "content-type": "application/json" })).status).not.toBe(400);
+  });
+});

@@ -7,6 +7,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context.ts";
 import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors.ts";
+import { fieldName, findRepeatedKeys } from "./repeated-keys.ts";
 
 /** Contract messages nest four levels deep (array → message → proof → aunts); 32 leaves ample room. */
 export const MAX_JSON_DEPTH = 32;
@@ -85,10 +86,20 @@ export function decodeJsonBody(bytes: Uint8Array): { text: string; value: unknow
 }
 
 /**
+ * What a route does with keys written twice in one object: `refuse` (400 naming the first one: which copy counts
+ * is ambiguous), or `report` them as `c.get("jsonRepeatedKeys")` for the route to judge (the submission routes
+ * refuse what the contract's serde refuses, no more).
+ */
+export type RepeatedKeysPolicy = "refuse" | "report";
+
+/**
  * Middleware for a route that takes a JSON body: the parsed document is `c.get("jsonBody")`. Schema validators
  * that run after it (zod-openapi's) read the same text from Hono's body cache instead of the stream.
  */
-export function jsonBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+export function jsonBody(
+  maxBytes: number,
+  repeatedKeys: RepeatedKeysPolicy = "refuse",
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const contentType = c.req.header("content-type");
     const typed = contentType !== undefined && JSON_MEDIA_TYPE.test(contentType);
@@ -97,7 +108,16 @@ export function jsonBody(maxBytes: number): MiddlewareHandler<AppEnv> {
     // No Content-Type at all: an empty body is just empty (400); a body of unknown type is refused (415).
     if (!typed && bytes.byteLength > 0) throw new UnsupportedMediaTypeError(undefined);
     const { text, value } = decodeJsonBody(bytes);
+    const repeated = findRepeatedKeys(text);
+    const first = repeated[0];
+    if (repeatedKeys === "refuse" && first) {
+      throw new InvalidRequestError(
+        fieldName(first.path, first.key),
+        "key appears more than once in its object",
+      );
+    }
     c.set("jsonBody", value);
+    c.set("jsonRepeatedKeys", repeated);
     // Hono keeps a promise per body kind here (its type says otherwise).
     (c.req.bodyCache as Record<string, unknown>).text = Promise.resolve(text);
     await next();

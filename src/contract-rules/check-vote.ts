@@ -21,6 +21,7 @@ import {
 import { verifyEotsLikeContract } from "./eots.ts";
 import { ContractRuleError } from "./errors.ts";
 import { validateProofBasic, verifyProofLikeContract } from "./merkle.ts";
+import { overflowPanicText } from "./panic.ts";
 import { rustHexDecode } from "./rust-hex.ts";
 import type {
   CheckedVote,
@@ -100,8 +101,8 @@ export function checkFinalitySignatureFields(
   };
 }
 
-const abort = (what: string, field: string) =>
-  new ContractRuleError("contract_abort", `panicked: attempt to ${what} with overflow`, { field });
+const abort = (operation: "add" | "multiply", field: string) =>
+  new ContractRuleError("contract_abort", overflowPanicText(operation), { field });
 
 /**
  * The EOTS part of step 9 alone: `fp_pubkey_hex` signed `context_vote || BE64(height) || block_hash` (hashed

@@ -24,8 +24,14 @@ export {
 } from "./check-vote.ts";
 export { ruleSigningContexts } from "./context.ts";
 export { commitCoversHeight, findCoveringCommit } from "./covering-commit.ts";
+export {
+  duplicateFieldRefusal,
+  type MessageKind,
+  repeatedVariantRefusal,
+} from "./duplicate-fields.ts";
 export { commitEndHeight } from "./end-height.ts";
 export { type ContractRuleCode, ContractRuleError } from "./errors.ts";
+export { overflowPanicText, PANIC_LOCATION, panicText } from "./panic.ts";
 export { rustHexDecode } from "./rust-hex.ts";
 export {
   duplicatedFinalitySig,

@@ -13,6 +13,7 @@ import {
   validateMerkleProofBasic,
 } from "../crypto/index.ts";
 import { ContractRuleError } from "./errors.ts";
+import { overflowPanicText } from "./panic.ts";
 import type { DecodedProof } from "./types.ts";
 
 /**
@@ -121,7 +122,7 @@ export function verifyProofLikeContract(proof: DecodedProof, root: Uint8Array, l
       throw contractMerkleError(error.detail, proof);
   }
   if (panicsAtSplit) {
-    throw new ContractRuleError("contract_abort", "panicked: attempt to add with overflow", {
+    throw new ContractRuleError("contract_abort", overflowPanicText("add"), {
       field: "proof.total",
       details: "the contract's Merkle split point overflows a 32-bit usize for this total",
     });

@@ -122,13 +122,22 @@ function snapshotRequest(
 
 /**
  * Verifies `messages` (one request) and queues the new ones. Returns one entry per message, in order.
+ * `refusedWhileParsing[i]` is message i's refusal found in the request's text (see `duplicateFieldRefusal`).
  * @throws ContractRuleError (the first refused message), UpstreamUnavailableError (chain or coordinator down).
  */
 export async function acceptSubmissions(
   ctx: AcceptContext,
   kind: SubmissionKind,
   messages: readonly unknown[],
+  refusedWhileParsing: readonly (ContractRuleError | undefined)[] = [],
 ): Promise<AcceptedSubmission[]> {
+  // What the contract's parsing refuses (a field written twice) is refused before any limit, read or rule.
+  const parsing = refusedWhileParsing.findIndex((error) => error !== undefined);
+  if (parsing >= 0) {
+    const error = refusedWhileParsing[parsing] as ContractRuleError;
+    countRefusal(ctx.chain, error.code);
+    throw refusal(error, parsing, messages.length > 1);
+  }
   const now = ctx.now ?? Date.now;
   const opts = { babylonChainId: ctx.babylonChainId, contractAddress: ctx.contractAddress };
   // Who the messages prove to be decides which limits apply, before the chain is asked anything.

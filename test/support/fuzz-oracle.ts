@@ -1,7 +1,8 @@
 /**
  * @module What every answer of the app must look like, whatever was sent: never a 5xx (502/503 only when a
  * fake upstream was told to fail, and then with `Retry-After`), every 4xx an RFC 9457 problem whose `status`
- * is the HTTP status, every 2xx JSON answer parseable.
+ * is the HTTP status, every 2xx JSON answer parseable, and no submission accepted that writes a field of the
+ * contract's message twice.
  */
 import type { FuzzRequest } from "./fuzz-requests.ts";
 
@@ -82,6 +83,9 @@ export async function judge(spec: FuzzRequest, res: Response): Promise<Verdict> 
     if (!parses) return verdict("4xx body is not JSON");
     const shape = problemShapeError(parsed, status);
     return verdict(shape ? `4xx problem ${shape}` : null);
+  }
+  if (status < 300 && spec.method === "POST" && spec.body.kind === "text" && spec.body.repeatsContractField) {
+    return verdict("a submission writing a contract field twice was accepted (serde refuses it)");
   }
   if (status >= 200 && status < 300 && !head && isJsonMedia(media) && !parses) {
     return verdict("2xx JSON answer does not parse");

@@ -65,8 +65,11 @@ export function routesOf(doc: OpenApiDocument): DocRoute[] {
 
 export type BodySpec =
   | { kind: "none" }
-  /** Raw text (UTF-8, with `@@HEX:…@@` byte sentinels), padded with spaces to `pad` bytes when given. */
-  | { kind: "text"; text: string; pad?: number }
+  /**
+   * Raw text (UTF-8, with `@@HEX:…@@` byte sentinels), padded with spaces to `pad` bytes when given.
+   * `repeatsContractField`: a submission whose text writes a field of the contract's message twice.
+   */
+  | { kind: "text"; text: string; pad?: number; repeatsContractField?: true }
   /** `JSON.stringify(value)` (an array of `repeat` copies when given), sentinels expanded, padded to `pad`. */
   | { kind: "json"; value: unknown; repeat?: number; pad?: number };
 
@@ -764,7 +767,44 @@ function submissionBodyArb(kind: "commit" | "vote", pools: FuzzPools): fc.Arbitr
         )
         .map(([m, size]): BodySpec => ({ kind: "json", value: [m], pad: size })),
     },
+    { weight: 1, arbitrary: repeatedFieldBodyArb(kind, pools) },
   );
+}
+
+/** A message from the pool with one of its fields (or a proof field) written a second time, first. */
+function repeatedFieldBodyArb(kind: "commit" | "vote", pools: FuzzPools): fc.Arbitrary<BodySpec> {
+  const fields =
+    kind === "commit"
+      ? ["fp_pubkey_hex", "start_height", "num_pub_rand", "commitment", "signature"]
+      : [
+          "fp_pubkey_hex",
+          "height",
+          "pub_rand",
+          "block_hash",
+          "signature",
+          "proof",
+          "proof.total",
+          "proof.aunts",
+        ];
+  return fc
+    .tuple(
+      fc.constantFrom(...(kind === "commit" ? pools.commits : pools.votes)),
+      fc.constantFrom(...fields),
+      fc.boolean(),
+    )
+    .map(([message, field, inArray]): BodySpec => {
+      const m = message as Record<string, Record<string, unknown>>;
+      const [outer, inner] = field.split(".") as [string, string | undefined];
+      let text = JSON.stringify(m);
+      if (inner === undefined)
+        text = text.replace(/^\{/, `{${JSON.stringify(outer)}:${JSON.stringify(m[outer])},`);
+      else
+        text = text.replace(
+          `"${outer}":{`,
+          `"${outer}":{${JSON.stringify(inner)}:${JSON.stringify(m[outer]?.[inner])},`,
+        );
+      return { kind: "text", text: inArray ? `[${text}]` : text, repeatsContractField: true };
+    });
 }
 
 /** `{"blocks": [...]}` from consecutive canonical blocks (some past the fake chain's head), then edited. */

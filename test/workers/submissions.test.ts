@@ -265,6 +265,74 @@ describe("provider submission API on the Babylon emulator, through the real queu
     expect(after.accepted).toEqual(before.accepted);
   });
 
+  it("refuses a body repeating a field the contract knows (serde's `duplicate field`), before anything is queued", async () => {
+    const before = await metrics();
+    const good = await vote("fp-2", 25, hash(0x25));
+    const text = JSON.stringify(good);
+    const withFirst = (json: string, member: string) => json.replace(/^\{/, `{${member},`);
+    const EXEC = "Error parsing into type finality::msg::ExecuteMsg: ";
+    const proofTwice = text.replace('"proof":{', '"proof":{"total":1,');
+    const cases: [string, string, string, string][] = [
+      [
+        "height twice (same value)",
+        withFirst(text, '"height":25'),
+        "height",
+        `${EXEC}duplicate field \`height\``,
+      ],
+      ["a proof field twice", proofTwice, "proof.total", `${EXEC}duplicate field \`total\``],
+      // An escaped spelling is the same key to serde.
+      ["escaped key", withFirst(text, '"h\\u0065ight":25'), "height", `${EXEC}duplicate field \`height\``],
+      ["in an array", `[${text},${proofTwice}]`, "[1].proof.total", `${EXEC}duplicate field \`total\``],
+      [
+        "the variant twice",
+        `{"submit_finality_signature":${text},"submit_finality_signature":${text}}`,
+        "submit_finality_signature",
+        `${EXEC}Expected this character to start a JSON value.`,
+      ],
+    ];
+    for (const [what, body, field, detail] of cases) {
+      const res = await post(`${BASE}/finality-signatures`, body);
+      expect(res.headers.get("content-type"), what).toContain("application/problem+json");
+      expect({ what, status: res.status, ...((await res.json()) as object) }).toMatchObject({
+        what,
+        status: 400,
+        code: "parse_error",
+        field,
+        detail,
+      });
+    }
+    const commit = inner(
+      (await signer("fp-3").commitPublicRandomness({ startHeight: 2000, numPubRand: 5 })).msg,
+    );
+    // Refused for the repeated key, not for its too few values: parsing comes before every rule.
+    const commitRes = await post(
+      `${BASE}/public-randomness`,
+      withFirst(JSON.stringify(commit), '"start_height":2000'),
+    );
+    expect(commitRes.status).toBe(400);
+    expect(await commitRes.json()).toMatchObject({
+      code: "parse_error",
+      field: "start_height",
+      detail: `${EXEC}duplicate field \`start_height\``,
+    });
+    const after = await metrics();
+    expect(after.accepted).toEqual(before.accepted);
+    // Nothing was recorded: the same vote, with only an unknown key repeated (serde ignores it), is new.
+    const res = await postVotes([good]);
+    expect(res.status).toBe(202);
+    const accepted = ((await res.json()) as Accepted).submissions[0];
+    const tolerated = await post(
+      `${BASE}/finality-signatures`,
+      withFirst(withFirst(text, '"memo":1'), '"memo":2'),
+    );
+    expect(tolerated.status).toBeLessThan(300);
+    expect(((await tolerated.json()) as Accepted).submissions[0]?.id).toBe(accepted?.id);
+    const refusedCounters = (await (await request(`${BASE}/submission-metrics`)).json()) as {
+      refused: Record<string, number>;
+    };
+    expect(refusedCounters.refused.parse_error ?? 0).toBeGreaterThanOrEqual(cases.length + 1);
+  });
+
   it("lands the rest of a batch when the chain rejects one message of it", async () => {
     const blockHash = hash(0x07);
     const valid = await Promise.all(["fp-1", "fp-2"].map((fp) => vote(fp, 7, blockHash)));

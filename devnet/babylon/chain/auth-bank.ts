@@ -5,7 +5,7 @@
  * Store layout: `auth/acc/<bech32>` → {@link AccountRecord}; `auth/next` → next account number;
  * `bank/bal/<bech32>/<denom>` → amount (decimal string); `bank/supply/<denom>` → amount.
  */
-import { fromBech32, toBech32 } from "@cosmjs/encoding";
+import { toBech32 } from "@cosmjs/encoding";
 import { ripemd160 } from "@noble/hashes/legacy.js";
 import { BaseAccount, ModuleAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import {
@@ -32,6 +32,7 @@ import { base64ToBytes, utf8ToBytes } from "../../../src/crypto/index.ts";
 import type { KVStore } from "../store/kv-store.ts";
 import { sha256 } from "./encoding.ts";
 import { SdkErrors, sdkError } from "./errors.ts";
+import { decodeAndConvert, GoBech32Error } from "./go-bech32.ts";
 import type { AbciEvent, ChainModule, QueryHandler, TxContext, TxFailure } from "./module.ts";
 
 export const BECH32_PREFIX = "bbn";
@@ -66,13 +67,14 @@ export const feeCollectorAddress = moduleAddress(FEE_COLLECTOR);
 export function addressError(address: string): string | undefined {
   if (address === "") return "empty address string is not allowed";
   try {
-    const { prefix, data } = fromBech32(address, 1023);
-    if (prefix !== BECH32_PREFIX) return `invalid Bech32 prefix; expected ${BECH32_PREFIX}, got ${prefix}`;
+    const { hrp, data } = decodeAndConvert(address);
+    if (hrp !== BECH32_PREFIX) return `invalid Bech32 prefix; expected ${BECH32_PREFIX}, got ${hrp}`;
     if (data.length === 0 || data.length > 255)
       return `address length must be 1-255 bytes, got ${data.length}`;
     return undefined;
   } catch (error) {
-    return `decoding bech32 failed: ${error instanceof Error ? error.message : String(error)}`;
+    if (!(error instanceof GoBech32Error)) throw error;
+    return error.message;
   }
 }
 

@@ -5,6 +5,11 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
+import {
+  type ContractRuleError,
+  duplicateFieldRefusal,
+  repeatedVariantRefusal,
+} from "../../contract-rules/index.ts";
 import { coordinatorStub, submissionBook, viaCoordinator } from "../../coordinator/client.ts";
 import { unflushedRefusals } from "../../coordinator/isolate-counters.ts";
 import {
@@ -210,18 +215,55 @@ function unwrap(kind: SubmissionKind, message: unknown): unknown {
     : message;
 }
 
+const isWrapped = (kind: SubmissionKind, message: unknown) => unwrap(kind, message) !== message;
+
+/**
+ * Per message, what the contract's parsing would refuse in the text: a field written twice (the body keeps
+ * the last copy, serde refuses the second), or the execute message's variant written twice.
+ */
+function parseRefusals(
+  c: Context<AppEnv>,
+  kind: SubmissionKind,
+  raw: readonly unknown[],
+  inArray: boolean,
+): (ContractRuleError | undefined)[] {
+  const byMessage = raw.map(() => [] as { path: string[]; key: string }[]);
+  const refusals: (ContractRuleError | undefined)[] = raw.map(() => undefined);
+  for (const { path, key } of c.get("jsonRepeatedKeys")) {
+    const [index, rest] = inArray ? [path[0], path.slice(1)] : [0, path];
+    if (typeof index !== "number" || rest.some((part) => typeof part !== "string")) continue;
+    let relative = rest as string[];
+    if (isWrapped(kind, raw[index])) {
+      if (relative.length === 0) {
+        // Only the variant's own key can repeat in an object whose one key is the variant.
+        refusals[index] ??= repeatedVariantRefusal(WRAPPER[kind]);
+        continue;
+      }
+      relative = relative.slice(1);
+    }
+    byMessage[index]?.push({ path: relative, key });
+  }
+  return refusals.map((early, i) => early ?? duplicateFieldRefusal(kind, byMessage[i] ?? []));
+}
+
 /** The messages of a request body (parsed by `jsonBody`): one object or a non-empty array of at most 100. */
-function readMessages(c: Context<AppEnv>, kind: SubmissionKind): unknown[] {
+function readMessages(
+  c: Context<AppEnv>,
+  kind: SubmissionKind,
+): { messages: unknown[]; refusals: (ContractRuleError | undefined)[] } {
   const body = c.get("jsonBody");
-  const messages = Array.isArray(body) ? body : [body];
-  if (messages.length === 0) throw new InvalidRequestError("body", "body must hold at least one message");
-  if (messages.length > MAX_MESSAGES_PER_REQUEST) {
+  const raw = Array.isArray(body) ? body : [body];
+  if (raw.length === 0) throw new InvalidRequestError("body", "body must hold at least one message");
+  if (raw.length > MAX_MESSAGES_PER_REQUEST) {
     throw new InvalidRequestError(
       "body",
-      `body holds ${messages.length} messages; at most ${MAX_MESSAGES_PER_REQUEST}`,
+      `body holds ${raw.length} messages; at most ${MAX_MESSAGES_PER_REQUEST}`,
     );
   }
-  return messages.map((m) => unwrap(kind, m));
+  return {
+    messages: raw.map((m) => unwrap(kind, m)),
+    refusals: parseRefusals(c, kind, raw, Array.isArray(body)),
+  };
 }
 
 /** The client's address as Cloudflare states it (a client cannot set it there); loopback clients share one. */
@@ -264,14 +306,14 @@ function submissionLimits(c: Context<AppEnv>, chain: string): SubmissionLimits {
 
 export function registerSubmissions(app: OpenAPIHono<AppEnv>, deps: AppDeps): void {
   for (const path of ["/v1/chains/:chain/public-randomness", "/v1/chains/:chain/finality-signatures"]) {
-    app.on("POST", path, limitPerClient, jsonBody(MAX_BODY_BYTES));
+    app.on("POST", path, limitPerClient, jsonBody(MAX_BODY_BYTES, "report"));
   }
 
   for (const kind of ["commit", "vote"] as const) {
     app.openapi(postRoute(kind), async (c) => {
       const { chain: chainId } = c.req.valid("param");
       const chain = (await registry(c)).get(chainId);
-      const messages = readMessages(c, kind);
+      const { messages, refusals } = readMessages(c, kind);
       const { state, babylonHeight } = deps.submissions(chain, c.env);
       const submissions = await acceptSubmissions(
         {
@@ -286,6 +328,7 @@ export function registerSubmissions(app: OpenAPIHono<AppEnv>, deps: AppDeps): vo
         },
         kind,
         messages,
+        refusals,
       );
       const anyQueued = submissions.some((s) => s.status === "queued");
       return c.json({ submissions }, anyQueued ? 202 : 200, { "cache-control": "no-store" });

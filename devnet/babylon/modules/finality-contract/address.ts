@@ -1,10 +1,10 @@
 /**
  * @module `deps.api.addr_validate` as wasmd answers it on Babylon: the address must be bech32 with
  * the `bbn` prefix and in normalized (lowercase) form. Failures surface as cosmwasm's
- * `Generic error: addr_validate errored: <Go error>`; the Go texts are reproduced for the common
- * cases (empty, wrong prefix, not normalized), other decoding failures use CosmJS's wording.
+ * `Generic error: addr_validate errored: <Go error>`, the Go SDK's texts (bech32 failures from
+ * {@link decodeAndConvert}).
  */
-import { fromBech32 } from "@cosmjs/encoding";
+import { decodeAndConvert, GoBech32Error } from "../../chain/go-bech32.ts";
 import { genericError } from "./errors.ts";
 
 export const BECH32_PREFIX = "bbn";
@@ -12,15 +12,15 @@ export const BECH32_PREFIX = "bbn";
 export function addrValidate(address: string): string {
   const fail = (reason: string) => genericError(`addr_validate errored: ${reason}`);
   if (address.trim().length === 0) throw fail("empty address string is not allowed");
-  let decoded: { prefix: string; data: Uint8Array };
+  let decoded: { hrp: string; data: Uint8Array };
   try {
-    // Go decodes without a length limit; CosmJS's default (Infinity) is refused by @scure/base.
-    decoded = fromBech32(address, Number.MAX_SAFE_INTEGER);
+    decoded = decodeAndConvert(address);
   } catch (error) {
-    throw fail(`decoding bech32 failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (!(error instanceof GoBech32Error)) throw error;
+    throw fail(error.message);
   }
-  if (decoded.prefix !== BECH32_PREFIX) {
-    throw fail(`invalid Bech32 prefix; expected ${BECH32_PREFIX}, got ${decoded.prefix}`);
+  if (decoded.hrp !== BECH32_PREFIX) {
+    throw fail(`invalid Bech32 prefix; expected ${BECH32_PREFIX}, got ${decoded.hrp}`);
   }
   if (decoded.data.length === 0) throw fail("addresses cannot be empty: unknown address");
   if (decoded.data.length > 255) {

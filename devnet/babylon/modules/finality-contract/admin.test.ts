@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PANIC_LOCATION } from "../../../../src/contract-rules/index.ts";
 import { bytesToHex } from "../../../../src/crypto/index.ts";
 import { migrateFinalityContract, parseContractJson } from "./index.ts";
 import { pruningLimit } from "./state/pruning.ts";
@@ -28,6 +29,17 @@ describe("update_admin (§4.3)", () => {
       "Generic error: addr_validate errored: empty address string is not allowed",
     );
     expectContractError(() => d.exec(3, { update_admin: { admin: STRANGER } }, STRANGER), NOT_ADMIN);
+    // bech32 failures carry the Go SDK's words.
+    expectContractError(
+      () => d.exec(3, { update_admin: { admin: "notanaddress" } }, ADMIN),
+      "Generic error: addr_validate errored: decoding bech32 failed: invalid separator index -1",
+    );
+    const last = STRANGER.at(-1) === "q" ? "p" : "q";
+    const broken = `${STRANGER.slice(0, -1)}${last}`;
+    expectContractError(
+      () => d.exec(3, { update_admin: { admin: broken } }, ADMIN),
+      `Generic error: addr_validate errored: decoding bech32 failed: invalid checksum (expected ${STRANGER.slice(-6)} got ${broken.slice(-6)})`,
+    );
   });
 
   it("hands over the role", () => {
@@ -167,7 +179,8 @@ describe("prune_data (§10.1)", () => {
       d.exec(9, parseContractJson('{"prune_data":{"rollup_height":18446744073709551615}}'), ADMIN),
     );
     expect(abort.kind).toBe("abort");
-    expect(abort.message).toBe("panicked: attempt to add with overflow");
+    expect(abort.message).toBe(`panicked at ${PANIC_LOCATION}:\nattempt to add with overflow`);
+    expect(abort.message).toMatch(/^panicked at [^:\s]+:\d+:\d+:\n/);
   });
 
   it("limits: default 50, at most 100, 0 prunes nothing", () => {

@@ -3,7 +3,7 @@
  * (its `ContractError`/`StdError` Display); `kind: "abort"` marks a wasm panic (overflow checks),
  * which wasmd reports as a VM error rather than a contract error.
  */
-import { ContractRuleError } from "../../../../src/contract-rules/index.ts";
+import { ContractRuleError, overflowPanicText, panicText } from "../../../../src/contract-rules/index.ts";
 
 export type ContractErrorKind = "error" | "abort";
 
@@ -17,9 +17,9 @@ export class ContractError extends Error {
   }
 }
 
-/** A wasm panic, e.g. `attempt to add with overflow` (the text is ours; the location is not reproduced). */
-export const contractAbort = (what: string): ContractError =>
-  new ContractError(`panicked: attempt to ${what} with overflow`, "abort");
+/** A wasm panic on an overflow check: Rust's panic text, with a placeholder location (`panicText`). */
+export const contractAbort = (operation: "add" | "multiply" | "subtract"): ContractError =>
+  new ContractError(overflowPanicText(operation), "abort");
 
 /** `Admin(NotAdmin)` from cw-controllers. */
 export const notAdmin = (): ContractError => new ContractError("Admin error: Caller is not admin");
@@ -34,8 +34,10 @@ export const genericError = (message: string): ContractError =>
  * reaching signature verification (k256 panics on the slice length).
  */
 export function fromRule(error: ContractRuleError): ContractError {
-  const abort = error.code === "contract_abort" || error.code === "invalid_public_key";
-  return new ContractError(error.message, abort ? "abort" : "error");
+  if (error.code === "contract_abort") return new ContractError(error.message, "abort");
+  // k256 panics on the slice length; its own words are not reproduced, the panic's shape is.
+  if (error.code === "invalid_public_key") return new ContractError(panicText(error.message), "abort");
+  return new ContractError(error.message, "error");
 }
 
 /** Runs a check from `src/contract-rules`, turning its refusal into a `ContractError` ({@link fromRule}). */

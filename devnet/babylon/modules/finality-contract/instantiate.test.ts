@@ -1,3 +1,4 @@
+import { fromBech32, toBech32 } from "@cosmjs/encoding";
 import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../../store/kv-store.ts";
 import { instantiateFinalityContract, queryFinalityContract, stringifyContractJson } from "./index.ts";
@@ -90,11 +91,19 @@ describe("instantiate (§3)", () => {
   });
 
   it("validates the admin address before the allowlist entries", () => {
-    // A broken checksum (CosmJS words the decoding failure).
+    // A broken checksum, in the Go library's words: the checksum the hrp and payload call for, then the one written.
+    const good = address("x");
     const broken = contractError(() =>
-      instantiate({ ...MSG, admin: address("x").replace("bbn", "cosmos"), allowed_finality_providers: [""] }),
+      instantiate({ ...MSG, admin: good.replace("bbn", "cosmos"), allowed_finality_providers: [""] }),
     );
-    expect(broken.message).toMatch(/^Generic error: addr_validate errored: decoding bech32 failed: /);
+    const cosmos1 = toBech32("cosmos", fromBech32(good, 1023).data);
+    expect(broken.message).toBe(
+      `Generic error: addr_validate errored: decoding bech32 failed: invalid checksum (expected ${cosmos1.slice(-6)} got ${good.slice(-6)})`,
+    );
+    invalid(
+      { admin: "notanaddress" },
+      "Generic error: addr_validate errored: decoding bech32 failed: invalid separator index -1",
+    );
     const cosmos = "cosmos1qypqxpq9qcrsszg2pvxq6rs0zqg3yyc5lzv7xu";
     invalid(
       { admin: cosmos },

@@ -3,6 +3,9 @@
  * u64s exactly, so integers beyond 2^53 must not go through a JS double: this parser keeps them as
  * `bigint`. A number written with a fraction or exponent is kept as {@link JsonNonInteger} so the
  * message decoder can refuse it where serde would (serde-json-wasm only reads digit runs for ints).
+ * An object whose keys repeat keeps every member, in document order, under {@link membersOf}: the
+ * plain properties hold the last value (as `JSON.parse` would), but serde reads the members one by one
+ * and refuses the second occurrence of a field it knows.
  */
 
 /** A JSON number literal with a fraction or exponent (`1.5`, `1e3`, `2.0`). */
@@ -23,6 +26,18 @@ export type ContractJson =
   | JsonNonInteger
   | ContractJson[]
   | { [key: string]: ContractJson };
+
+const REPEATED_MEMBERS = Symbol("repeated members");
+
+type ObjectWithMembers = { [key: string]: ContractJson; [REPEATED_MEMBERS]?: [string, ContractJson][] };
+
+/**
+ * An object's members in document order, repeated keys included (each with the value written there).
+ * Objects without repeated keys (and those built in code) answer `Object.entries`.
+ */
+export function membersOf(object: { readonly [key: string]: unknown }): [string, unknown][] {
+  return (object as ObjectWithMembers)[REPEATED_MEMBERS] ?? Object.entries(object);
+}
 
 /** Malformed JSON (wasmd refuses such a payload before the contract runs). */
 export class JsonSyntaxError extends SyntaxError {
@@ -83,7 +98,9 @@ export function parseContractJson(input: string | Uint8Array): ContractJson {
     const char = text[pos];
     if (char === "{") {
       pos++;
-      const object: { [key: string]: ContractJson } = {};
+      const object: ObjectWithMembers = {};
+      const members: [string, ContractJson][] = [];
+      let repeated = false;
       skip();
       if (text[pos] === "}") {
         pos++;
@@ -94,19 +111,18 @@ export function parseContractJson(input: string | Uint8Array): ContractJson {
         const key = parseString();
         skip();
         expect(":");
+        const value = parseValue(depth + 1);
+        repeated ||= Object.hasOwn(object, key);
+        members.push([key, value]);
         // defineProperty: a "__proto__" key must become a plain property.
-        Object.defineProperty(object, key, {
-          value: parseValue(depth + 1),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+        Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
         skip();
         if (text[pos] === ",") {
           pos++;
           continue;
         }
         expect("}");
+        if (repeated) Object.defineProperty(object, REPEATED_MEMBERS, { value: members, enumerable: false });
         return object;
       }
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { JsonNonInteger, JsonSyntaxError, parseContractJson, stringifyContractJson } from "./index.ts";
+import { membersOf } from "./json.ts";
 import { ADMIN, deployContract, expectContractError, hashOf } from "./test-support.ts";
 
 const EXEC = "Error parsing into type finality::msg::ExecuteMsg: ";
@@ -79,6 +80,82 @@ describe("message parsing (§2, cosmwasm + serde-json-wasm texts)", () => {
       submit_finality_signature: { ...body, proof: { ...body.proof, extra: "x" }, unknown: 1.5 },
     });
     expect(response.events).toHaveLength(1);
+  });
+});
+
+describe("repeated keys (serde's derive: a known field twice is `duplicate field`)", () => {
+  const d = deployContract();
+  const exec = (text: string) => () => d.exec(3, parseContractJson(text), ADMIN);
+  const QUERY = "Error parsing into type finality::msg::QueryMsg: ";
+
+  it("refuses a known field written twice, at the message's level and nested", async () => {
+    expectContractError(
+      exec('{"update_config":{"min_pub_rand":5,"min_pub_rand":6}}'),
+      `${EXEC}duplicate field \`min_pub_rand\``,
+    );
+    const commit = (await d.fp1.commitPublicRandomness({ startHeight: 10, numPubRand: 8 })).msg;
+    const body = JSON.stringify(commit.commit_public_randomness);
+    // The same value twice is still refused: the key, not the value, is what serde checks.
+    const twice = `{"commit_public_randomness":${body.replace(/^\{/, `{"start_height":10,`)}}`;
+    expectContractError(exec(twice), `${EXEC}duplicate field \`start_height\``);
+    const vote = (await d.fp1.submitFinalitySignature({ height: 15, blockHash: hashOf("b") }))
+      .submit_finality_signature;
+    const proof = JSON.stringify(vote.proof).replace(/^\{/, '{"total":1,');
+    const nested = JSON.stringify({ submit_finality_signature: { ...vote, proof: "PROOF" } }).replace(
+      '"PROOF"',
+      proof,
+    );
+    expectContractError(exec(nested), `${EXEC}duplicate field \`total\``);
+    expect(() =>
+      d.query(parseContractJson('{"last_pub_rand_commit":{"btc_pk_hex":"ab","btc_pk_hex":"cd"}}')),
+    ).toThrow(`${QUERY}duplicate field \`btc_pk_hex\``);
+  });
+
+  it("reads members in document order: an error in the first value comes before the duplicate", () => {
+    expectContractError(
+      exec('{"update_config":{"min_pub_rand":"x","min_pub_rand":6}}'),
+      `${EXEC}Invalid type`,
+    );
+    // The second value is never read: serde stops at its key.
+    expectContractError(
+      exec('{"update_config":{"min_pub_rand":5,"min_pub_rand":"x"}}'),
+      `${EXEC}duplicate field \`min_pub_rand\``,
+    );
+    // An escaped spelling is the same key.
+    expectContractError(
+      exec('{"update_config":{"min_pub_rand":5,"min_pub_r\\u0061nd":6}}'),
+      `${EXEC}duplicate field \`min_pub_rand\``,
+    );
+  });
+
+  it("ignores repeated unknown keys, as it ignores unknown keys", () => {
+    const e = deployContract();
+    const response = e.exec(3, parseContractJson('{"update_config":{"min_pub_rand":5,"x":1,"x":2}}'), ADMIN);
+    expect(response.attributes).toContainEqual({ key: "action", value: "update_config" });
+    // A key every JS object inherits is not a field either.
+    e.exec(3, parseContractJson('{"update_config":{"min_pub_rand":5,"toString":1,"constructor":{}}}'), ADMIN);
+  });
+
+  it("a variant written twice is a second member of the enum's map", () => {
+    expectContractError(
+      exec('{"update_config":{"min_pub_rand":5},"update_config":{"min_pub_rand":6}}'),
+      `${EXEC}Expected this character to start a JSON value.`,
+    );
+    expectContractError(
+      exec('{"toString":{}}'),
+      `${EXEC}unknown variant \`toString\`, expected one of ${EXECUTE_VARIANTS}`,
+    );
+  });
+
+  it("keeps every member but answers the last value, as JSON.parse does", () => {
+    const value = parseContractJson('{"a":1,"b":2,"a":3}');
+    expect(value).toEqual({ a: 3, b: 2 });
+    expect(membersOf(value as Record<string, unknown>)).toEqual([
+      ["a", 1],
+      ["b", 2],
+      ["a", 3],
+    ]);
+    expect(membersOf({ a: 1 })).toEqual([["a", 1]]);
   });
 });
 

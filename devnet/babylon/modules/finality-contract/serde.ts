@@ -9,15 +9,15 @@
  *   `Invalid number.`; a number with a fraction/exponent where an integer is expected → the
  *   streaming parser stops at the `.`/`e` and reports the struct's next-token error;
  * - a missing required field → ``missing field `x` `` (first in declaration order, after the present
- *   fields were read in document order); unknown fields are ignored (§2);
+ *   fields were read in document order); unknown fields are ignored (§2), repeated ones too;
+ * - a known field written twice → ``duplicate field `x` `` when the second one is reached (serde's
+ *   derive checks before reading its value, so only the first value's errors can come first);
  * - an unknown enum variant → serde's ``unknown variant `x`, expected one of `a`, `b` ``;
  * - `Binary` → ``invalid base64: <input>``.
- * Not reproduced: duplicate keys (the JSON layer keeps the last one; serde would say
- * ``duplicate field `x` ``).
  */
 import { base64ToBytes, CryptoError } from "../../../../src/crypto/index.ts";
 import { ContractError } from "./errors.ts";
-import { type ContractJson, JsonNonInteger } from "./json.ts";
+import { type ContractJson, JsonNonInteger, membersOf } from "./json.ts";
 
 export type FieldType =
   | "string"
@@ -105,9 +105,11 @@ function decodeStructValue(value: unknown, fields: StructFields): DecodedStruct 
   if (!isObject(value)) throw new SerdeFailure(INVALID_TYPE);
   const out: DecodedStruct = {};
   // Present fields are read in document order; unknown ones are skipped.
-  for (const [key, member] of Object.entries(value)) {
-    const type = fields[key];
+  for (const [key, member] of membersOf(value)) {
+    // hasOwn: a key such as `toString` is unknown to the struct, not a property of every object.
+    const type = Object.hasOwn(fields, key) ? fields[key] : undefined;
     if (type === undefined) continue;
+    if (Object.hasOwn(out, key)) throw new SerdeFailure(`duplicate field \`${key}\``);
     out[key] = decodeField(member, type, "struct");
   }
   for (const [name, type] of Object.entries(fields)) {
@@ -132,7 +134,7 @@ function decodeEnumValue(
 ): [string, DecodedStruct] {
   const names = Object.keys(variants);
   const variantOf = (name: string): StructFields => {
-    const fields = variants[name];
+    const fields = Object.hasOwn(variants, name) ? variants[name] : undefined;
     if (fields === undefined)
       throw new SerdeFailure(`unknown variant \`${name}\`, expected ${expected(names)}`);
     return fields;
@@ -143,11 +145,12 @@ function decodeEnumValue(
     throw new SerdeFailure(INVALID_TYPE);
   }
   if (!isObject(value)) throw new SerdeFailure("Expected to parse either a `true`, `false`, or a `null`.");
-  const keys = Object.keys(value);
-  const first = keys[0];
+  // The variant is the first member; any member after it (the same key again included) is refused.
+  const members = membersOf(value);
+  const [first, firstBody] = members[0] ?? [];
   if (first === undefined) throw new SerdeFailure(INVALID_TYPE);
-  const body = decodeStructValue(value[first], variantOf(first));
-  if (keys.length > 1) throw new SerdeFailure("Expected this character to start a JSON value.");
+  const body = decodeStructValue(firstBody, variantOf(first));
+  if (members.length > 1) throw new SerdeFailure("Expected this character to start a JSON value.");
   return [first, body];
 }
 

@@ -3,13 +3,13 @@
  * bytes) and a minimal `ContractInfo`. Failures throw `TxFailure` carrying exactly what
  * `abci_query` reports on Babylon (code, codespace, log).
  */
-import { fromBech32 } from "@cosmjs/encoding";
 import {
   QueryContractInfoRequest,
   QueryContractInfoResponse,
   QuerySmartContractStateRequest,
   QuerySmartContractStateResponse,
 } from "cosmjs-types/cosmwasm/wasm/v1/query";
+import { decodeAndConvert, GoBech32Error } from "../../chain/go-bech32.ts";
 import { type BlockContext, type QueryHandler, TxFailure } from "../../chain/module.ts";
 import {
   ContractError,
@@ -26,10 +26,10 @@ import { type ContractRecord, loadContract } from "./registry.ts";
 /** A bech32 address that decodes, else the SDK's `invalid request` (code 18). */
 function requireContract(ctx: BlockContext, address: string): ContractRecord {
   try {
-    fromBech32(address, Number.MAX_SAFE_INTEGER);
+    decodeAndConvert(address);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new TxFailure("sdk", 18, `decoding bech32 failed: ${reason}: invalid request`);
+    if (!(error instanceof GoBech32Error)) throw error;
+    throw new TxFailure("sdk", 18, `${error.message}: invalid request`);
   }
   const record = loadContract(ctx.store, address);
   if (record === undefined) throw noSuchContract(address);
