@@ -28,6 +28,11 @@ describe("findRepeatedKeys", () => {
     ]);
   });
 
+  it("ends on text that is not JSON (an unterminated string) instead of scanning past it", () => {
+    expect(findRepeatedKeys('{"a":1,"a":"unterminated')).toEqual([{ path: [], key: "a" }]);
+    expect(findRepeatedKeys('{"a\\')).toEqual([]);
+  });
+
   it("names fields the way problem details do", () => {
     expect(fieldName([], "a")).toBe("a");
     expect(fieldName([3, "proof"], "total")).toBe("[3].proof.total");

@@ -22,13 +22,15 @@ export function findRepeatedKeys(text: string): RepeatedKey[] {
     if (char === QUOTE) {
       let end = i + 1;
       let escaped = false;
-      while (text.charCodeAt(end) !== QUOTE) {
+      // Bounded by the text's end: the scan must terminate even on text JSON.parse would refuse.
+      while (end < text.length && text.charCodeAt(end) !== QUOTE) {
         if (text.charCodeAt(end) === BACKSLASH) {
           escaped = true;
           end++;
         }
         end++;
       }
+      if (end >= text.length) break; // an unterminated string ends the text
       const top = stack[stack.length - 1];
       if (keyNext && top?.keys) {
         // `"\u0061"` and `"a"` are the same key.
